@@ -1,0 +1,672 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""vdso-path-check - compare the instructions a task OUTSIDE any time namespace
+executes in the x86_64 vDSO (__vdso_clock_gettime, __vdso_gettimeofday,
+__vdso_time) of two kernel builds, by running each build's vdso64.so in
+user space with vdso-run (synthetic VVAR page, ptrace single stepping).
+
+  vdso-path-check.py [opts] BASE_OUT SERIES_OUT    compare, KTAP-ish output,
+                                                   exit 1 on any difference
+  vdso-path-check.py [opts] --count OUT...         instructions per call table
+                                                   (--bench: also ns/call)
+  vdso-path-check.py [opts] --show OUT CASE        annotated trace of one case
+  vdso-path-check.py [opts] --layout OUT           print vdso-run's LAYOUT arg
+
+OUT is a kernel build output dir (make O=OUT); the image is
+OUT/arch/x86/entry/vdso/vdso64.so.  If it does not exist yet while OUT does,
+a build is assumed to be running and the script polls for it (--wait).
+CASE is a vdso-run case, e.g. clock_gettime:MONOTONIC, gettimeofday:tv_tz,
+time:ptr.
+
+Per build, nothing about the layout is assumed:
+ * VVAR area: vvar_start / vvar_page / vvar__vdso_data (and pvclock_page,
+   hvclock_page, timens_page if present) from `nm vdso64.so.dbg`, cross-checked
+   against the .sym_* fields of the vdso2c output vdso-image-64.c;
+ * struct vdso_data: offsets computed by the compiler, compiling a probe that
+   includes <vdso/datapage.h> with the exact CFLAGS of the tree's
+   vclock_gettime.o (from .vclock_gettime.o.cmd), and cross-checked with
+   pahole against DWARF: vdso64.so.dbg's own if it has any, otherwise (the
+   usual CONFIG_DEBUG_INFO_NONE case) a -g build of the same probe.  Any
+   disagreement is fatal.  vdso-run then checks end-to-end that every clock
+   read through the image matches the host clock (fails otherwise).
+Each executed offset is mapped to `objdump -d --no-show-raw-insn` of the
+image and normalised: rip-relative displacements -> <rip>, branch/call
+targets -> <tgt>, symbol annotations dropped; mnemonics, registers,
+immediates and register-relative displacements are kept (--resolve-data
+turns rip-relative VVAR operands into e.g. vvar_page+0x84 instead).
+--alt FEATURES traces a copy patched like the kernel's apply_alternatives()
+(e.g. --alt rdtscp = X86_FEATURE_RDTSCP + LFENCE_RDTSC, what a modern CPU
+executes; default: the image as built, unpatched `rdtsc; nop; nop; nop`).
+"""
+import argparse
+import difflib
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VDSO_DIR = 'arch/x86/entry/vdso'
+
+CLOCKS = ['REALTIME', 'MONOTONIC', 'BOOTTIME', 'TAI', 'MONOTONIC_RAW',
+          'REALTIME_COARSE', 'MONOTONIC_COARSE']
+CASES = ([('clock_gettime', c) for c in CLOCKS] +
+         [('gettimeofday', 'tv'), ('gettimeofday', 'tv_tz'),
+          ('gettimeofday', 'tz'), ('time', 'null'), ('time', 'ptr')])
+EXTRA_CASES = ([('clock_getres', c) for c in ('MONOTONIC', 'MONOTONIC_RAW',
+                                              'REALTIME_COARSE')] +
+               [('clock_gettime', 'PROCESS_CPUTIME_ID')])
+
+ALT_SHORTHANDS = {'rdtscp': ['RDTSCP', 'LFENCE_RDTSC'],
+                  'lfence': ['LFENCE_RDTSC'], 'none': []}
+
+NOPS = {1: b'\x90', 2: b'\x66\x90', 3: b'\x0f\x1f\x00', 4: b'\x0f\x1f\x40\x00',
+        5: b'\x0f\x1f\x44\x00\x00', 6: b'\x66\x0f\x1f\x44\x00\x00',
+        7: b'\x0f\x1f\x80\x00\x00\x00\x00',
+        8: b'\x0f\x1f\x84\x00\x00\x00\x00\x00'}
+
+
+class Fatal(Exception):
+    pass
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, **kw)
+
+
+def case_name(fn, arg):
+    return '%s:%s' % (fn, arg)
+
+
+def test_name(fn, arg):
+    return 'vdso_host_path_%s_%s' % (fn, arg.lower())
+
+
+# ------------------------------------------------------------ the harness
+
+def build_harness(cc):
+    src = os.path.join(HERE, 'vdso-run.c')
+    with open(src, 'rb') as f:
+        h = hashlib.sha1(f.read() + cc.encode()).hexdigest()[:12]
+    d = os.path.join(tempfile.gettempdir(), 'vdso-run-%d' % os.getuid(), h)
+    exe = os.path.join(d, 'vdso-run')
+    if not os.path.exists(exe):
+        os.makedirs(d, exist_ok=True)
+        r = run([cc, '-O2', '-g', '-Wall', '-o', exe + '.tmp', src])
+        if r.returncode:
+            raise Fatal('building vdso-run failed:\n' + r.stderr)
+        os.rename(exe + '.tmp', exe)
+    return exe
+
+
+# ------------------------------------------------------------ one build
+
+def wait_for_build(out, timeout):
+    img = os.path.join(out, VDSO_DIR, 'vdso64.so')
+    dbg = img + '.dbg'
+    if not os.path.isdir(out):
+        raise Fatal('%s: no such build output dir' % out)
+    t0 = time.time()
+    said = False
+    while True:
+        if os.path.exists(img) and os.path.exists(dbg) and \
+           time.time() - os.path.getmtime(img) > 3:
+            return
+        if time.time() - t0 > timeout:
+            raise Fatal('%s: not there after %ds (build still running?)'
+                        % (img, timeout))
+        if not said:
+            log('# waiting for %s (build running?)' % img)
+            said = True
+        time.sleep(20)
+
+
+def signed64(v):
+    return v - (1 << 64) if v >= (1 << 63) else v
+
+
+class Build:
+    def __init__(self, out, args, tmp):
+        self.out = os.path.abspath(out)
+        self.args = args
+        self.label = os.path.basename(self.out.rstrip('/'))
+        wait_for_build(self.out, args.wait)
+        self.vdir = os.path.join(self.out, VDSO_DIR)
+        self.image = os.path.join(self.vdir, 'vdso64.so')
+        self.dbg = self.image + '.dbg'
+        self.tree = os.path.realpath(os.path.join(self.out, 'source')) \
+            if os.path.exists(os.path.join(self.out, 'source')) else self.out
+        self.tmp = tempfile.mkdtemp(prefix=self.label + '.', dir=tmp)
+        self.notes = []
+        self.syms = self.vvar_symbols()
+        self.struct = self.struct_layout()
+        self.layout = self.layout_arg()
+        self.run_image = self.image
+        if args.alt is not None:
+            self.run_image = self.patch_alternatives(args.alt)
+        self.insns = disassemble(self.run_image)
+
+    # -- VVAR symbols
+    def vvar_symbols(self):
+        r = run(['nm', self.dbg])
+        if r.returncode:
+            raise Fatal('nm %s: %s' % (self.dbg, r.stderr))
+        syms = {}
+        for line in r.stdout.splitlines():
+            f = line.split()
+            if len(f) == 3:
+                syms[f[2]] = signed64(int(f[0], 16))
+        v = {}
+        v['vvar_page'] = syms.get('vvar_page', syms.get('vvar_start'))
+        v['vvar_start'] = syms.get('vvar_start', v['vvar_page'])
+        if v['vvar_page'] is None:
+            raise Fatal('%s: no vvar_page/vvar_start symbol' % self.dbg)
+        for name in ('pvclock_page', 'hvclock_page', 'timens_page'):
+            if name in syms:
+                v[name] = syms[name]
+        # everything else that lives in the VVAR area (negative offsets)
+        pages = sorted(set(val for s, val in syms.items() if val < 0 and
+                           s.endswith('_page')))
+        v['vvar_start'] = min([v['vvar_start']] + pages)
+        if 'vvar__vdso_data' in syms:
+            v['vdso_data'] = syms['vvar__vdso_data']
+        else:
+            v['vdso_data'] = v['vvar_page'] + 128
+            self.notes.append('no vvar__vdso_data symbol: assuming '
+                              'vvar_page+128 (DECLARE_VVAR(128, ...))')
+        v['all'] = {s: val for s, val in syms.items() if val < 0}
+        # cross-check with vdso2c's view (what the kernel really maps)
+        c = os.path.join(self.vdir, 'vdso-image-64.c')
+        if os.path.exists(c):
+            with open(c) as f:
+                text = f.read()
+            for m in re.finditer(r'\.sym_(\w+)\s*=\s*(-?\d+)', text):
+                name, val = m.group(1), int(m.group(2))
+                if name in syms and syms[name] != val:
+                    raise Fatal('%s: %s=%d in vdso-image-64.c but %d in nm'
+                                % (self.label, name, val, syms[name]))
+            m = re.search(r'\.size\s*=\s*(\d+)', text)
+            if m:
+                v['image_size'] = int(m.group(1))
+        return v
+
+    # -- struct vdso_data, from the compiler with the tree's own flags
+    def vdso_cflags(self):
+        cmdf = os.path.join(self.vdir, '.vclock_gettime.o.cmd')
+        with open(cmdf) as f:
+            line = f.readline()
+        m = re.match(r'cmd_\S+\s*:=\s*(.*)$', line.strip())
+        if not m:
+            raise Fatal('%s: cannot parse' % cmdf)
+        toks = shlex.split(m.group(1))
+        while toks and os.path.basename(toks[0]) in ('ccache', 'distcc'):
+            toks.pop(0)
+        cc, out, i = toks[0], [], 1
+        while i < len(toks):
+            t = toks[i]
+            if t == '-o':
+                i += 2
+                continue
+            if t.startswith('-Wp,-M') or t == '-c' or t.endswith('.c'):
+                i += 1
+                continue
+            out.append(t)
+            i += 1
+        return cc, out
+
+    PROBE_FIELDS = ['seq', 'clock_mode', 'cycle_last', 'mask', 'mult',
+                    'shift', 'basetime', 'tz_minuteswest', 'tz_dsttime',
+                    'hrtimer_res']
+
+    def struct_layout(self):
+        cc, flags = self.vdso_cflags()
+        probe = os.path.join(self.tmp, 'probe.c')
+        defs = ['DEF(vd_size, sizeof(struct vdso_data));',
+                'DEF(ts_size, sizeof(struct vdso_timestamp));',
+                'DEF(cs_bases, CS_BASES);', 'DEF(cs_raw, CS_RAW);',
+                'DEF(cs_hres_coarse, CS_HRES_COARSE);',
+                'DEF(vdso_bases, VDSO_BASES);',
+                'DEF(clockmode_tsc, VDSO_CLOCKMODE_TSC);',
+                'DEF(clockmode_timens, VDSO_CLOCKMODE_TIMENS);']
+        defs += ['DEF(%s, offsetof(struct vdso_data, %s));' % (f, f)
+                 for f in self.PROBE_FIELDS]
+        # the headers vclock_gettime.c includes before lib/vdso/gettimeofday.c
+        incs = ['linux/time.h', 'linux/kernel.h', 'linux/types.h']
+        try:
+            with open(os.path.join(self.tree, VDSO_DIR,
+                                   'vclock_gettime.c')) as f:
+                incs = re.findall(r'^#include\s+<([^>]+)>', f.read(), re.M) \
+                    or incs
+        except OSError:
+            pass
+        with open(probe, 'w') as f:
+            f.write('/* vdso-path-check layout probe */\n' +
+                    ''.join('#include <%s>\n' % i for i in incs) +
+                    '#include <linux/stddef.h>\n#include <vdso/datapage.h>\n'
+                    '#define DEF(sym, val) asm volatile("\\n.ascii \\"->" '
+                    '#sym " %c0\\"" : : "i" ((long)(val)))\n'
+                    'struct vdso_data vdso_run_probe_vd[CS_BASES];\n'
+                    'void vdso_run_probe(void);\n'
+                    'void vdso_run_probe(void)\n{\n\t' + '\n\t'.join(defs) +
+                    '\n}\n')
+        asm = os.path.join(self.tmp, 'probe.s')
+        r = run([cc] + flags + ['-S', '-o', asm, probe], cwd=self.out)
+        if r.returncode:
+            raise Fatal('%s: layout probe does not compile:\n%s'
+                        % (self.label, r.stderr))
+        lay = {}
+        with open(asm) as f:
+            for m in re.finditer(r'->(\w+) (-?\d+)', f.read()):
+                lay[m.group(1)] = int(m.group(2))
+        missing = [k for k in ['vd_size', 'ts_size'] + self.PROBE_FIELDS
+                   if k not in lay]
+        if missing:
+            raise Fatal('%s: probe lacks %s' % (self.label, missing))
+        if lay['cs_hres_coarse'] != 0:
+            raise Fatal('%s: CS_HRES_COARSE != 0 not supported' % self.label)
+        self.check_dwarf(lay, cc, flags, probe)
+        return lay
+
+    def check_dwarf(self, lay, cc, flags, probe):
+        if not shutil.which('pahole'):
+            self.notes.append('pahole not found: DWARF cross-check skipped')
+            return
+        r = run(['readelf', '-S', self.dbg])
+        if '.debug_info' in r.stdout:
+            src, what = self.dbg, 'vdso64.so.dbg DWARF'
+        else:
+            obj = os.path.join(self.tmp, 'probe.o')
+            r = run([cc] + flags + ['-g', '-c', '-o', obj, probe], cwd=self.out)
+            if r.returncode:
+                raise Fatal('%s: -g probe: %s' % (self.label, r.stderr))
+            src = obj
+            what = ('DWARF of a -g probe build (vdso64.so.dbg has no '
+                    '.debug_info)')
+        r = run(['pahole', '-C', 'vdso_data', src])
+        if r.returncode or 'struct vdso_data' not in r.stdout:
+            raise Fatal('%s: pahole -C vdso_data %s failed: %s'
+                        % (self.label, src, r.stderr or r.stdout))
+        dw = {}
+        for line in r.stdout.splitlines():
+            m = re.match(r'^\s+.*?\b(\w+)(\[\w+\])*;\s*/\*\s*(\d+)\s+(\d+)\s*\*/',
+                         line)
+            if m and m.group(1) not in dw:
+                dw[m.group(1)] = int(m.group(3))
+            m = re.search(r'/\* size: (\d+),', line)
+            if m:
+                dw['__size'] = int(m.group(1))
+        bad = ['%s: probe %d, DWARF %s' % (k, lay[k], dw.get(k))
+               for k in self.PROBE_FIELDS if dw.get(k) != lay[k]]
+        if dw.get('__size') != lay['vd_size']:
+            bad.append('sizeof: probe %d, DWARF %s' % (lay['vd_size'],
+                                                       dw.get('__size')))
+        if bad:
+            raise Fatal('%s: struct vdso_data layout disagrees with %s:\n  %s'
+                        % (self.label, what, '\n  '.join(bad)))
+        self.notes.append('struct vdso_data layout agrees with ' + what)
+
+    def layout_arg(self):
+        s, v = self.struct, self.syms
+        kv = [('vvar_start', v['vvar_start']), ('vvar_page', v['vvar_page']),
+              ('vdso_data', v['vdso_data']), ('vd_size', s['vd_size'])]
+        kv += [(f, s[f]) for f in self.PROBE_FIELDS]
+        kv += [(k, s[k]) for k in ('ts_size', 'cs_bases', 'cs_raw',
+                                   'vdso_bases', 'clockmode_tsc')]
+        return ','.join('%s=%s' % (k, hex(x) if k.startswith('v') and
+                                   k != 'vdso_bases' and k != 'vd_size'
+                                   else x) for k, x in kv)
+
+    def describe(self):
+        v, s = self.syms, self.struct
+        with open(self.image, 'rb') as f:
+            sha = hashlib.sha256(f.read()).hexdigest()[:16]
+        pages = ' '.join('%s=%s' % (k, hex(v[k])) for k in
+                         ('vvar_start', 'vvar_page', 'pvclock_page',
+                          'hvclock_page', 'timens_page') if k in v)
+        lines = ['%s: %s (sha256 %s)' % (self.label, self.image, sha),
+                 '  %s _vdso_data=%s' % (pages, hex(v['vdso_data'])),
+                 '  struct vdso_data: size %d, basetime@%d, tz@%d, '
+                 'hrtimer_res@%d, CS_BASES %d, VDSO_BASES %d'
+                 % (s['vd_size'], s['basetime'], s['tz_minuteswest'],
+                    s['hrtimer_res'], s['cs_bases'], s['vdso_bases'])]
+        if self.run_image != self.image:
+            lines.append('  traced a copy patched with alternatives: %s'
+                         % self.alt_desc)
+        lines += ['  ' + n for n in self.notes]
+        return lines
+
+    # -- alternatives, like arch/x86/kernel/alternative.c:apply_alternatives
+    def patch_alternatives(self, spec):
+        names = []
+        for w in spec.split(','):
+            w = w.strip()
+            if w:
+                names += ALT_SHORTHANDS.get(w.lower(), [w.upper()])
+        feat = {}
+        hdr = os.path.join(self.tree, 'arch/x86/include/asm/cpufeatures.h')
+        with open(hdr) as f:
+            for m in re.finditer(r'#define\s+X86_FEATURE_(\w+)\s+\(\s*(\d+)\s*'
+                                 r'\*\s*32\s*\+\s*(\d+)\s*\)', f.read()):
+                feat[m.group(1)] = int(m.group(2)) * 32 + int(m.group(3))
+        have = set([feat['ALWAYS']])
+        for n in names:
+            if n not in feat:
+                raise Fatal('unknown X86_FEATURE_%s' % n)
+            have.add(feat[n])
+        self.alt_desc = ','.join(['ALWAYS'] + names)
+        with open(self.image, 'rb') as f:
+            data = bytearray(f.read())
+        secs = elf_sections(self.image)
+        if '.altinstructions' not in secs:
+            self.notes.append('no .altinstructions')
+            return self.image
+        addr, off, size = secs['.altinstructions']
+        real_len = {}
+        for i in range(size // 12):
+            e = off + 12 * i
+            io, ro, cpuid, il, rl = struct.unpack_from('<iiHBB', data, e)
+            site = (addr + 12 * i + io) - addr + off
+            repl = (addr + 12 * i + 4 + ro) - addr + off
+            if site not in real_len:
+                real_len[site] = len(bytes(data[site:site + il]).rstrip(b'\x90'))
+            inv = bool(cpuid & (1 << 15))
+            if ((cpuid & 0x7fff) in have) != inv:
+                r = bytes(data[repl:repl + rl])
+                if rl and r[0] in (0xe8, 0xe9, 0xeb) or \
+                   (rl > 1 and r[0] == 0x0f and r[1] & 0xf0 == 0x80):
+                    raise Fatal('%s: alternative at 0x%x has a relative '
+                                'branch: not supported' % (self.label, site))
+                data[site:site + il] = r + b'\x90' * (il - rl)
+                real_len[site] = rl
+            # optimize_nops(): a run of >1 single byte NOPs -> long NOPs
+            tail = bytes(data[site + real_len[site]:site + il])
+            if len(tail) > 1 and tail == b'\x90' * len(tail):
+                n, p, buf = len(tail), 0, b''
+                while p < n:
+                    k = min(n - p, 8)
+                    buf += NOPS[k]
+                    p += k
+                data[site + real_len[site]:site + il] = buf
+        path = os.path.join(self.tmp, 'vdso64.alt.so')
+        with open(path, 'wb') as f:
+            f.write(data)
+        # every patched site must start and end on an instruction boundary
+        ins = disassemble(path)
+        for site, rl in real_len.items():
+            if site not in ins:
+                raise Fatal('%s: patched site 0x%x misdecodes' % (self.label,
+                                                                  site))
+        return path
+
+    # -- run vdso-run
+    def vdso_run(self, mode, case, extra=()):
+        cmd = [self.args.harness, self.run_image, self.layout, mode, case]
+        cmd += [str(x) for x in extra]
+        return run(cmd)
+
+    def trace(self, case):
+        r = self.vdso_run('trace', case)
+        if r.returncode:
+            raise Fatal('vdso-run %s %s: %s' % (self.label, case,
+                                                (r.stderr or r.stdout).strip()))
+        offs = [int(l, 16) for l in r.stdout.splitlines()
+                if l and not l.startswith('#')]
+        seq = []
+        for o in offs:
+            if o not in self.insns:
+                raise Fatal('%s: executed offset 0x%x is not an instruction '
+                            'start in objdump -d' % (self.label, o))
+            seq.append((o, self.insns[o]))
+        return seq
+
+    def sanity(self):
+        r = self.vdso_run('sanity', 'time:null')
+        return r.returncode, r.stdout + r.stderr
+
+
+def elf_sections(path):
+    r = run(['readelf', '-SW', path])
+    secs = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r'\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)'
+                     r'\s+([0-9a-f]+)', line)
+        if m:
+            secs[m.group(1)] = (int(m.group(2), 16), int(m.group(3), 16),
+                                int(m.group(4), 16))
+    return secs
+
+
+def disassemble(path):
+    r = run(['objdump', '-d', '--no-show-raw-insn', path])
+    if r.returncode:
+        raise Fatal('objdump %s: %s' % (path, r.stderr))
+    ins = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r'^\s*([0-9a-f]+):\t(.*)$', line)
+        if m:
+            ins[int(m.group(1), 16)] = m.group(2).strip()
+    return ins
+
+
+BRANCH = re.compile(r'^(j\w+|call\w*|loop\w*|xbegin)$')
+
+
+def normalise(text, build=None, resolve=False):
+    """Strip addresses: rip-relative displacements, branch targets, symbols."""
+    comment = ''
+    if '#' in text:
+        text, comment = text.split('#', 1)
+    text = re.sub(r'<[^>]*>', '', text)
+    words = text.split()
+    if not words:
+        return ''
+    # prefixes (notrack, bnd, rep, lock, cs, ds, data16...) stay in place
+    i = 0
+    while i < len(words) - 1 and not BRANCH.match(words[i]) and \
+            words[i] in ('notrack', 'bnd', 'rep', 'repz', 'repnz', 'lock',
+                         'cs', 'ds', 'es', 'ss', 'fs', 'gs', 'data16', 'rex',
+                         'rex.W', 'addr32'):
+        i += 1
+    mnem = words[i]
+    ops = ' '.join(words[i + 1:])
+    if BRANCH.match(mnem) and re.fullmatch(r'[0-9a-f]+', ops):
+        ops = '<tgt>'
+    if '(%rip)' in ops:
+        rep = '<rip>'
+        if resolve and build is not None:
+            m = re.match(r'\s*([0-9a-f]+)', comment)
+            if m:
+                rep = vvar_name(build, signed64(int(m.group(1), 16))) or rep
+        ops = re.sub(r'-?0x[0-9a-f]+\(%rip\)', rep + '(%rip)', ops)
+    return ' '.join(words[:i] + [mnem] + ([ops] if ops else []))
+
+
+def vvar_name(build, addr):
+    best = None
+    for s, v in build.syms['all'].items():
+        if s.endswith('_page') and v <= addr < v + 4096:
+            best = '%s+%#x' % (s, addr - v)
+    return best
+
+
+# ------------------------------------------------------------ modes
+
+def cases_for(args):
+    return CASES + (EXTRA_CASES if args.extra else [])
+
+
+def compare(args, base, series):
+    cases = cases_for(args)
+    print('KTAP version 1')
+    print('# vdso-path-check: host (non-timens) path, base=%s series=%s'
+          % (base.out, series.out))
+    for b in (base, series):
+        for l in b.describe():
+            print('# ' + l)
+    for b in (base, series):
+        rc, out = b.sanity()
+        if rc:
+            print('# sanity of %s FAILED:' % b.label)
+            for l in out.splitlines():
+                print('#   ' + l.lstrip('# '))
+            print('1..0')
+            return 1
+    print('1..%d' % len(cases))
+    failed = 0
+    for n, (fn, arg) in enumerate(cases, 1):
+        name = test_name(fn, arg)
+        res = {}
+        err = None
+        for b in (base, series):
+            try:
+                res[b] = b.trace(case_name(fn, arg))
+            except Fatal as e:
+                err = '%s: %s' % (b.label, e)
+        if err:
+            failed += 1
+            print('not ok %d - %s # trace failed: %s' % (n, name,
+                                                         err.splitlines()[0]))
+            for l in err.splitlines()[1:]:
+                print('#   ' + l)
+            continue
+        na = [normalise(t, base, args.resolve_data) for _, t in res[base]]
+        nb = [normalise(t, series, args.resolve_data) for _, t in res[series]]
+        if na == nb:
+            print('ok %d - %s # %d insns' % (n, name, len(na)))
+            continue
+        failed += 1
+        print('not ok %d - %s # base %d insns, series %d insns'
+              % (n, name, len(na), len(nb)))
+        for l in difflib.unified_diff(na, nb, base.label, series.label,
+                                      n=args.context, lineterm=''):
+            print('# ' + l)
+    print('# totals: %d ok, %d not ok' % (len(cases) - failed, failed))
+    return 1 if failed else 0
+
+
+def count(args, builds):
+    cases = cases_for(args)
+    w = max(len(case_name(*c)) for c in cases) + 2
+    cols = []
+    for b in builds:
+        cols.append(b.label)
+        if args.bench:
+            cols.append('ns/call')
+    cw = max([10] + [len(c) + 2 for c in cols])
+    for b in builds:
+        for l in b.describe():
+            print('# ' + l)
+    print('%-*s' % (w, 'instructions per call') +
+          ''.join('%*s' % (cw, c) for c in cols))
+    bad = 0
+    for fn, arg in cases:
+        row = '%-*s' % (w, case_name(fn, arg))
+        for b in builds:
+            try:
+                row += '%*d' % (cw, len(b.trace(case_name(fn, arg))))
+            except Fatal as e:
+                row += '%*s' % (cw, 'ERR')
+                log('# %s' % e)
+                bad = 1
+            if args.bench:
+                r = b.vdso_run('bench', case_name(fn, arg),
+                               (args.bench_calls, args.bench_reps))
+                m = re.search(r'^([\d.]+) ns/call min', r.stdout, re.M)
+                row += '%*s' % (cw, m.group(1) if m else 'ERR')
+        print(row, flush=True)
+    return bad
+
+
+def show(args, b, case):
+    for l in b.describe():
+        print('# ' + l)
+    seq = b.trace(case)
+    print('# %s: %d instructions' % (case, len(seq)))
+    for o, t in seq:
+        print('%6x:  %-45s %s' % (o, t.split('#')[0].strip(),
+                                  normalise(t, b, args.resolve_data)))
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog='\n'.join(__doc__.split('\n')[1:]))
+    ap.add_argument('outs', nargs='+', metavar='OUT')
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument('--count', action='store_true',
+                   help='table of instructions per call for each OUT')
+    g.add_argument('--show', metavar='CASE',
+                   help='annotated trace of CASE for one OUT')
+    g.add_argument('--layout', action='store_true',
+                   help="print vdso-run's LAYOUT argument for one OUT")
+    ap.add_argument('--bench', action='store_true',
+                    help='with --count: also min ns/call')
+    ap.add_argument('--bench-calls', type=int, default=200000)
+    ap.add_argument('--bench-reps', type=int, default=11)
+    ap.add_argument('--extra', action='store_true',
+                    help='also clock_getres and a syscall-fallback clock')
+    ap.add_argument('--alt', metavar='FEATURES',
+                    help='patch alternatives first: rdtscp | lfence | none | '
+                         'X86_FEATURE names, comma separated')
+    ap.add_argument('--resolve-data', action='store_true',
+                    help='rip-relative VVAR operands as symbol+offset '
+                         'instead of <rip>')
+    ap.add_argument('--context', type=int, default=3, help='diff context')
+    ap.add_argument('--wait', type=int, default=4 * 3600,
+                    help='seconds to wait for a running build (default 4h)')
+    ap.add_argument('--harness', help='prebuilt vdso-run binary')
+    ap.add_argument('--cc', default=os.environ.get('CC', 'gcc'))
+    ap.add_argument('--keep', action='store_true', help='keep temp files')
+    args = ap.parse_args()
+
+    if args.count:
+        pass
+    elif args.show or args.layout:
+        if len(args.outs) != 1:
+            ap.error('--show/--layout take one OUT')
+    elif len(args.outs) != 2:
+        ap.error('compare needs BASE_OUT SERIES_OUT')
+
+    tmp = tempfile.mkdtemp(prefix='vdso-path-check.')
+    try:
+        if not args.harness:
+            args.harness = build_harness(args.cc)
+        builds = []
+        for o in args.outs:
+            b = Build(o, args, tmp)
+            if any(x.label == b.label for x in builds):
+                b.label = '%s#%d' % (b.label, len(builds) + 1)
+            builds.append(b)
+        if args.layout:
+            print(builds[0].layout)
+            return 0
+        if args.show:
+            return show(args, builds[0], args.show)
+        if args.count:
+            return count(args, builds)
+        return compare(args, builds[0], builds[1])
+    except Fatal as e:
+        print('Bail out! %s' % e, flush=True)
+        return 2
+    finally:
+        if args.keep:
+            log('# temp files kept in ' + tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

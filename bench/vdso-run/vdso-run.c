@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vdso-run - run an x86_64 vDSO image (arch/x86/entry/vdso/vdso64.so of a
+ * kernel build) inside an ordinary user process, with a synthetic VVAR area
+ * describing a task that is NOT in a time namespace, and trace, count or
+ * benchmark one call.
+ *
+ *   vdso-run IMAGE.so LAYOUT MODE CASE [N [REPS]]
+ *   vdso-run @host    -      MODE CASE [N [REPS]]   (the running kernel's vDSO)
+ *
+ * IMAGE.so  the stripped vDSO image (file layout == memory layout, one PT_LOAD
+ *           at offset 0).  It is copied right after the VVAR pages of one
+ *           anonymous mapping and made R+X, like the kernel maps it.
+ * LAYOUT    comma separated key=value list, all values in bytes (0x.. ok,
+ *           negative = before the image start).  Nothing is hard-coded here;
+ *           vdso-path-check.py derives it from the build (nm on vdso64.so.dbg
+ *           for the VVAR symbols, a compile probe of include/vdso/datapage.h
+ *           with the tree's own vDSO CFLAGS for struct vdso_data):
+ *             vvar_start vvar_page vdso_data            image-relative offsets
+ *             vd_size seq clock_mode cycle_last mask mult shift basetime
+ *             ts_size tz_minuteswest tz_dsttime hrtimer_res   struct layout
+ *             cs_bases cs_raw vdso_bases clockmode_tsc         constants
+ *             other_pages=none|zero   (optional; default none: every VVAR
+ *               page except vvar_page is PROT_NONE, as the kernel does not
+ *               map pvclock/hvclock/timens pages for a TSC, non-timens task;
+ *               any access to them shows up as a SIGSEGV)
+ * MODE      sanity  only the sanity check (done first in every mode): call
+ *                   clock_gettime for every clock, gettimeofday, time and
+ *                   clock_getres and compare with the host; fails if off.
+ *           trace   fork a child, it stops itself with SIGSTOP before the call,
+ *                   the parent PTRACE_SINGLESTEPs it; prints every executed RIP
+ *                   as an offset into the image, one per line, from the first
+ *                   instruction of the function to its ret inclusive.
+ *           count   like trace but prints only the number of instructions.
+ *           bench   N calls (default 1000000) timed with clock_gettime
+ *                   (CLOCK_MONOTONIC) around the loop, REPS repetitions
+ *                   (default 15); prints min (and median) ns per call.
+ * CASE      clock_gettime:CLOCK  clock_getres:CLOCK  (CLOCK = REALTIME,
+ *           MONOTONIC, PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID, MONOTONIC_RAW,
+ *           REALTIME_COARSE, MONOTONIC_COARSE, BOOTTIME, TAI or a number)
+ *           gettimeofday:tv (tz=NULL)  gettimeofday:tv_tz  gettimeofday:tz
+ *           (tv=NULL)  time:null  time:ptr
+ *
+ * Lines starting with '#' are commentary (sanity results etc.).
+ * Exit status: 0 ok, 1 usage/setup error, 2 sanity or trace failure.
+ *
+ * VVAR contents (host task, clocksource TSC): seq=0, clock_mode=TSC,
+ * mult/shift from a 50 ms TSC calibration against CLOCK_MONOTONIC_RAW,
+ * cycle_last/basetime = "last tick" 1 ms before the refresh (so that
+ * cycles > cycle_last even after a CPU migration), basetime from the host's
+ * clock_gettime, hrtimer_res=1, tz = -90 min / dst 3 (checked values).
+ * A traced hres call whose fraction overflowed into the next second (the
+ * data dependent __iter_div_u64_rem loop) is detected and retried, so the
+ * trace is the steady state path.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#define PAGE 4096UL
+#define NSEC_PER_SEC 1000000000ULL
+#ifndef BACKDATE_NS
+#define BACKDATE_NS 1000000ULL	/* "last tick" 1 ms before the refresh */
+#endif
+#define TZ_MINWEST (-90)
+#define TZ_DST 3
+#define MAX_STEPS 2000000L
+#define MAX_TRACE 100000
+
+#ifndef CLOCK_TAI
+#define CLOCK_TAI 11
+#endif
+
+typedef int (*cgt_fn)(clockid_t, struct timespec *);
+typedef int (*gtod_fn)(struct timeval *, struct timezone *);
+typedef time_t (*time_fn)(time_t *);
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("vdso-run: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("vdso-run: FAIL: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* ------------------------------------------------------------------ layout */
+
+static const char *const layout_keys[] = {
+	"vvar_start", "vvar_page", "vdso_data",
+	"vd_size", "seq", "clock_mode", "cycle_last", "mask", "mult", "shift",
+	"basetime", "ts_size", "tz_minuteswest", "tz_dsttime", "hrtimer_res",
+	"cs_bases", "cs_raw", "vdso_bases", "clockmode_tsc",
+};
+#define NKEYS (sizeof(layout_keys) / sizeof(layout_keys[0]))
+
+enum {
+	L_VVAR_START, L_VVAR_PAGE, L_VDSO_DATA,
+	L_VD_SIZE, L_SEQ, L_CLOCK_MODE, L_CYCLE_LAST, L_MASK, L_MULT, L_SHIFT,
+	L_BASETIME, L_TS_SIZE, L_TZ_MINWEST, L_TZ_DST, L_HRTIMER_RES,
+	L_CS_BASES, L_CS_RAW, L_VDSO_BASES, L_CLOCKMODE_TSC,
+};
+
+static long long lay[NKEYS];
+static int other_pages_zero;
+
+static void parse_layout(const char *arg)
+{
+	char *s = strdup(arg), *tok, *save = NULL;
+	int have[NKEYS] = { 0 };
+	size_t i;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end;
+
+		if (!eq)
+			die("layout: '%s' is not key=value", tok);
+		*eq++ = 0;
+		if (!strcmp(tok, "other_pages")) {
+			if (!strcmp(eq, "zero"))
+				other_pages_zero = 1;
+			else if (strcmp(eq, "none"))
+				die("layout: other_pages=none|zero");
+			continue;
+		}
+		for (i = 0; i < NKEYS; i++)
+			if (!strcmp(tok, layout_keys[i]))
+				break;
+		if (i == NKEYS)
+			die("layout: unknown key '%s'", tok);
+		errno = 0;
+		lay[i] = strtoll(eq, &end, 0);
+		if (errno || *end || end == eq)
+			die("layout: bad value '%s' for %s", eq, tok);
+		have[i] = 1;
+	}
+	for (i = 0; i < NKEYS; i++)
+		if (!have[i])
+			die("layout: missing key '%s'", layout_keys[i]);
+	free(s);
+
+	if (lay[L_VVAR_START] >= 0 || lay[L_VVAR_START] % PAGE)
+		die("layout: vvar_start must be a negative page multiple");
+	if (lay[L_VVAR_PAGE] < lay[L_VVAR_START] || lay[L_VVAR_PAGE] >= 0 ||
+	    lay[L_VVAR_PAGE] % PAGE)
+		die("layout: vvar_page must be a page inside the VVAR area");
+	if (lay[L_VDSO_DATA] < lay[L_VVAR_PAGE] ||
+	    lay[L_VDSO_DATA] + lay[L_CS_BASES] * lay[L_VD_SIZE] >
+		    lay[L_VVAR_PAGE] + (long long)PAGE)
+		die("layout: vdso_data[cs_bases] does not fit in vvar_page");
+	if (lay[L_CS_RAW] >= lay[L_CS_BASES] || lay[L_VDSO_BASES] <= CLOCK_TAI ||
+	    lay[L_TS_SIZE] < 16 ||
+	    lay[L_BASETIME] + lay[L_VDSO_BASES] * lay[L_TS_SIZE] > lay[L_VD_SIZE])
+		die("layout: inconsistent struct vdso_data description");
+}
+
+/* ------------------------------------------------------------------- image */
+
+static unsigned char *img;	/* image start in our address space */
+static size_t img_size;		/* mapped size (page rounded) */
+static unsigned char *vd_base;	/* &_vdso_data[0] */
+static int host_mode;
+
+static cgt_fn f_cgt, f_getres;
+static gtod_fn f_gtod;
+static time_fn f_time;
+static unsigned long off_cgt, off_getres, off_gtod, off_time;
+
+static unsigned long elf_sym(const unsigned char *buf, size_t len, const char *name)
+{
+	const Elf64_Ehdr *eh = (const void *)buf;
+	const Elf64_Shdr *sh;
+	const Elf64_Phdr *ph;
+	unsigned long bias = 0;
+	int i, have_bias = 0;
+
+	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64)
+		die("image is not an x86_64 ELF64 object");
+	if (eh->e_phoff + (size_t)eh->e_phnum * sizeof(*ph) > len ||
+	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len)
+		die("image headers out of range");
+	ph = (const void *)(buf + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (!have_bias) {
+			bias = ph[i].p_vaddr;
+			have_bias = 1;
+			if (ph[i].p_offset != 0)
+				die("first PT_LOAD is not at file offset 0");
+		} else {
+			die("more than one PT_LOAD: not a vDSO image");
+		}
+	}
+	if (!have_bias)
+		die("no PT_LOAD");
+	sh = (const void *)(buf + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Sym *sym;
+		const char *str;
+		size_t n, j;
+
+		if (sh[i].sh_type != SHT_DYNSYM)
+			continue;
+		if (sh[i].sh_link >= eh->e_shnum ||
+		    sh[i].sh_offset + sh[i].sh_size > len)
+			die("bad .dynsym");
+		sym = (const void *)(buf + sh[i].sh_offset);
+		str = (const char *)buf + sh[sh[i].sh_link].sh_offset;
+		n = sh[i].sh_size / sizeof(*sym);
+		for (j = 0; j < n; j++) {
+			if (sym[j].st_name >= sh[sh[i].sh_link].sh_size)
+				continue;
+			if (ELF64_ST_TYPE(sym[j].st_info) == STT_FUNC &&
+			    sym[j].st_shndx != SHN_UNDEF &&
+			    !strcmp(str + sym[j].st_name, name))
+				return sym[j].st_value - bias;
+		}
+	}
+	die("symbol %s not found in .dynsym", name);
+	return 0;
+}
+
+static void resolve_syms(const unsigned char *buf, size_t len)
+{
+	off_cgt = elf_sym(buf, len, "__vdso_clock_gettime");
+	off_gtod = elf_sym(buf, len, "__vdso_gettimeofday");
+	off_time = elf_sym(buf, len, "__vdso_time");
+	off_getres = elf_sym(buf, len, "__vdso_clock_getres");
+	f_cgt = (cgt_fn)(void *)(img + off_cgt);
+	f_gtod = (gtod_fn)(void *)(img + off_gtod);
+	f_time = (time_fn)(void *)(img + off_time);
+	f_getres = (cgt_fn)(void *)(img + off_getres);
+}
+
+static void load_image(const char *path)
+{
+	size_t vvar_len = (size_t)-lay[L_VVAR_START];
+	unsigned char *area, *buf;
+	struct stat st;
+	long long p;
+	ssize_t r;
+	size_t got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		die("%s: %s", path, strerror(errno));
+	buf = malloc(st.st_size);
+	while (got < (size_t)st.st_size) {
+		r = read(fd, buf + got, st.st_size - got);
+		if (r <= 0)
+			die("%s: short read", path);
+		got += r;
+	}
+	close(fd);
+
+	img_size = (st.st_size + PAGE - 1) & ~(PAGE - 1);
+	area = mmap(NULL, vvar_len + img_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	img = area + vvar_len;
+	memcpy(img, buf, st.st_size);
+	if (mprotect(img, img_size, PROT_READ | PROT_EXEC))
+		die("mprotect image: %s", strerror(errno));
+	/* every VVAR page but vvar_page: not mapped for a TSC, non-timens task */
+	for (p = lay[L_VVAR_START]; p < 0; p += PAGE)
+		if (p != lay[L_VVAR_PAGE] && !other_pages_zero &&
+		    mprotect(img + p, PAGE, PROT_NONE))
+			die("mprotect vvar: %s", strerror(errno));
+	vd_base = img + lay[L_VDSO_DATA];
+	resolve_syms(buf, st.st_size);
+	free(buf);
+}
+
+static void host_image(void)
+{
+	const Elf64_Ehdr *eh = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const Elf64_Phdr *ph;
+	size_t len = 0;
+	int i;
+
+	if (!eh)
+		die("no AT_SYSINFO_EHDR: host has no vDSO");
+	ph = (const void *)((const char *)eh + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD)
+			len = ph[i].p_offset + ph[i].p_memsz;
+	img = (unsigned char *)eh;
+	img_size = (len + PAGE - 1) & ~(PAGE - 1);
+	resolve_syms(img, img_size);
+	host_mode = 1;
+}
+
+/* -------------------------------------------------------------- vvar fill */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t tsc_hz, tsc_hz_raw;
+static uint32_t cs_mult, cs_shift, raw_mult, raw_shift;
+
+static uint64_t ts_ns(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * NSEC_PER_SEC + t->tv_nsec;
+}
+
+/* kernel/time/clocksource.c: clocks_calc_mult_shift() */
+static void calc_mult_shift(uint32_t *mult, uint32_t *shift, uint64_t from,
+			    uint64_t to, uint32_t maxsec)
+{
+	uint64_t tmp;
+	uint32_t sft, sftacc = 32;
+
+	tmp = ((uint64_t)maxsec * from) >> 32;
+	while (tmp) {
+		tmp >>= 1;
+		sftacc--;
+	}
+	for (sft = 32; sft > 0; sft--) {
+		tmp = (uint64_t)to << sft;
+		tmp += from / 2;
+		tmp /= from;
+		if ((tmp >> sftacc) == 0)
+			break;
+	}
+	*mult = tmp;
+	*shift = sft;
+}
+
+/*
+ * TSC frequency against CLOCK_MONOTONIC (NTP adjusted: tkr_mono.mult) and
+ * against CLOCK_MONOTONIC_RAW (tkr_raw.mult, used in the CS_RAW entry).
+ */
+static void calibrate(void)
+{
+	struct timespec a, ar, b, br, s = { 0, 50000000 };
+	uint64_t t0, t1;
+
+	t0 = rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ar);
+	nanosleep(&s, NULL);
+	t1 = rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &br);
+	tsc_hz = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (ts_ns(&b) - ts_ns(&a));
+	tsc_hz_raw = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (ts_ns(&br) - ts_ns(&ar));
+	calc_mult_shift(&cs_mult, &cs_shift, tsc_hz, NSEC_PER_SEC, 600);
+	calc_mult_shift(&raw_mult, &raw_shift, tsc_hz_raw, NSEC_PER_SEC, 600);
+}
+
+static unsigned char *vd(int idx)
+{
+	return vd_base + idx * lay[L_VD_SIZE];
+}
+
+#define PUT(ptr, off, type, val) (*(type *)((ptr) + (off)) = (type)(val))
+#define GET(ptr, off, type) (*(type *)((ptr) + (off)))
+
+static unsigned char *ts_slot(int idx, int clk)
+{
+	return vd(idx) + lay[L_BASETIME] + clk * lay[L_TS_SIZE];
+}
+
+/* basetime[clk].sec of the vdso_data entry the vDSO reads for clock clk */
+static uint64_t base_sec(int clk)
+{
+	int idx = clk == CLOCK_MONOTONIC_RAW ? lay[L_CS_RAW] : 0;
+
+	return GET(ts_slot(idx, clk), 0, uint64_t);
+}
+
+/* added to every basetime[].sec: proves the image reads our VVAR data */
+static long long fill_skew;
+
+/* shift: 0 for the coarse clocks (nsec stored unshifted) */
+static void set_ts(int idx, int clk, const struct timespec *t, uint64_t back,
+		   uint32_t shift)
+{
+	uint64_t ns = ts_ns(t) - back;
+	unsigned char *p = ts_slot(idx, clk);
+
+	PUT(p, 0, uint64_t, ns / NSEC_PER_SEC + fill_skew);
+	PUT(p, 8, uint64_t, (ns % NSEC_PER_SEC) << shift);
+}
+
+/* what update_vsyscall() would have written at a tick BACKDATE_NS ago */
+static void vd_fill(void)
+{
+	static const int hres[] = { CLOCK_REALTIME, CLOCK_MONOTONIC,
+				    CLOCK_BOOTTIME, CLOCK_TAI };
+	struct timespec t[16];
+	uint64_t tsc, back_cyc;
+	int i, idx;
+
+	if (host_mode)
+		return;
+	tsc = rdtsc();
+	for (i = 0; i < 4; i++)
+		clock_gettime(hres[i], &t[hres[i]]);
+	clock_gettime(CLOCK_MONOTONIC_RAW, &t[CLOCK_MONOTONIC_RAW]);
+	clock_gettime(CLOCK_REALTIME_COARSE, &t[CLOCK_REALTIME_COARSE]);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t[CLOCK_MONOTONIC_COARSE]);
+	back_cyc = (unsigned __int128)BACKDATE_NS * tsc_hz / NSEC_PER_SEC;
+
+	memset(vd_base, 0, lay[L_CS_BASES] * lay[L_VD_SIZE]);
+	for (idx = 0; idx < lay[L_CS_BASES]; idx++) {
+		unsigned char *d = vd(idx);
+
+		PUT(d, lay[L_SEQ], uint32_t, 0);
+		PUT(d, lay[L_CLOCK_MODE], int32_t, lay[L_CLOCKMODE_TSC]);
+		PUT(d, lay[L_CYCLE_LAST], uint64_t, tsc - back_cyc);
+		PUT(d, lay[L_MASK], uint64_t, ~0ULL);
+		PUT(d, lay[L_MULT], uint32_t, idx == lay[L_CS_RAW] ? raw_mult : cs_mult);
+		PUT(d, lay[L_SHIFT], uint32_t, idx == lay[L_CS_RAW] ? raw_shift : cs_shift);
+	}
+	for (i = 0; i < 4; i++)
+		set_ts(0, hres[i], &t[hres[i]], BACKDATE_NS, cs_shift);
+	set_ts(lay[L_CS_RAW], CLOCK_MONOTONIC_RAW, &t[CLOCK_MONOTONIC_RAW],
+	       (unsigned __int128)back_cyc * NSEC_PER_SEC / tsc_hz_raw, raw_shift);
+	set_ts(0, CLOCK_REALTIME_COARSE, &t[CLOCK_REALTIME_COARSE], 0, 0);
+	set_ts(0, CLOCK_MONOTONIC_COARSE, &t[CLOCK_MONOTONIC_COARSE], 0, 0);
+	PUT(vd(0), lay[L_TZ_MINWEST], int32_t, TZ_MINWEST);
+	PUT(vd(0), lay[L_TZ_DST], int32_t, TZ_DST);
+	PUT(vd(0), lay[L_HRTIMER_RES], uint32_t, 1);
+	asm volatile("" ::: "memory");
+}
+
+/* ------------------------------------------------------------------- cases */
+
+static const struct {
+	const char *name;
+	int id;
+} clocks[] = {
+	{ "REALTIME", CLOCK_REALTIME },
+	{ "MONOTONIC", CLOCK_MONOTONIC },
+	{ "PROCESS_CPUTIME_ID", CLOCK_PROCESS_CPUTIME_ID },
+	{ "THREAD_CPUTIME_ID", CLOCK_THREAD_CPUTIME_ID },
+	{ "MONOTONIC_RAW", CLOCK_MONOTONIC_RAW },
+	{ "REALTIME_COARSE", CLOCK_REALTIME_COARSE },
+	{ "MONOTONIC_COARSE", CLOCK_MONOTONIC_COARSE },
+	{ "BOOTTIME", CLOCK_BOOTTIME },
+	{ "TAI", CLOCK_TAI },
+};
+
+enum fn { FN_CGT, FN_GETRES, FN_GTOD, FN_TIME };
+
+struct tcase {
+	enum fn fn;
+	int clk;	/* clock id, or variant */
+	const char *name;
+};
+
+enum { GTOD_TV, GTOD_TV_TZ, GTOD_TZ, TIME_NULL = 0, TIME_PTR };
+
+static int parse_clock(const char *s)
+{
+	size_t i;
+	char *end;
+	long v;
+
+	if (!strncmp(s, "CLOCK_", 6))
+		s += 6;
+	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
+		if (!strcasecmp(s, clocks[i].name))
+			return clocks[i].id;
+	v = strtol(s, &end, 0);
+	if (*s && !*end)
+		return v;
+	die("unknown clock '%s'", s);
+	return 0;
+}
+
+static const char *clock_name(int id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++)
+		if (clocks[i].id == id)
+			return clocks[i].name;
+	return "?";
+}
+
+static struct tcase parse_case(const char *s)
+{
+	struct tcase c = { .name = s };
+	const char *arg = strchr(s, ':');
+	size_t n = arg ? (size_t)(arg - s) : strlen(s);
+
+	arg = arg ? arg + 1 : "";
+	if (!strncmp(s, "clock_gettime", n) && n == 13) {
+		c.fn = FN_CGT;
+		c.clk = parse_clock(arg);
+	} else if (!strncmp(s, "clock_getres", n) && n == 12) {
+		c.fn = FN_GETRES;
+		c.clk = parse_clock(arg);
+	} else if (!strncmp(s, "gettimeofday", n) && n == 12) {
+		c.fn = FN_GTOD;
+		if (!strcmp(arg, "tv") || !*arg)
+			c.clk = GTOD_TV;
+		else if (!strcmp(arg, "tv_tz"))
+			c.clk = GTOD_TV_TZ;
+		else if (!strcmp(arg, "tz"))
+			c.clk = GTOD_TZ;
+		else
+			die("gettimeofday:tv|tv_tz|tz");
+	} else if (!strncmp(s, "time", n) && n == 4) {
+		c.fn = FN_TIME;
+		if (!strcmp(arg, "null") || !*arg)
+			c.clk = TIME_NULL;
+		else if (!strcmp(arg, "ptr"))
+			c.clk = TIME_PTR;
+		else
+			die("time:null|ptr");
+	} else {
+		die("unknown case '%s'", s);
+	}
+	return c;
+}
+
+static unsigned long case_entry(const struct tcase *c)
+{
+	switch (c->fn) {
+	case FN_CGT: return off_cgt;
+	case FN_GETRES: return off_getres;
+	case FN_GTOD: return off_gtod;
+	default: return off_time;
+	}
+}
+
+struct result {
+	long ret;
+	struct timespec ts;
+	struct timeval tv;
+	struct timezone tz;
+	time_t t;
+};
+
+static __attribute__((noinline)) void call_case(const struct tcase *c, struct result *r)
+{
+	switch (c->fn) {
+	case FN_CGT:
+		r->ret = f_cgt(c->clk, &r->ts);
+		break;
+	case FN_GETRES:
+		r->ret = f_getres(c->clk, &r->ts);
+		break;
+	case FN_GTOD:
+		r->ret = f_gtod(c->clk == GTOD_TZ ? NULL : &r->tv,
+				c->clk == GTOD_TV ? NULL : &r->tz);
+		break;
+	case FN_TIME:
+		r->ret = r->t = f_time(c->clk == TIME_PTR ? &r->t : NULL);
+		break;
+	}
+	asm volatile("" ::: "memory");
+}
+
+/*
+ * Did the hres computation carry into the next second (the data dependent
+ * __iter_div_u64_rem loop ran)?  Then the trace is not the steady state one.
+ */
+static int carried(const struct tcase *c, const struct result *r)
+{
+	if (host_mode)
+		return 0;
+	switch (c->fn) {
+	case FN_CGT:
+		if (c->clk == CLOCK_REALTIME || c->clk == CLOCK_MONOTONIC ||
+		    c->clk == CLOCK_BOOTTIME || c->clk == CLOCK_TAI ||
+		    c->clk == CLOCK_MONOTONIC_RAW)
+			return (uint64_t)r->ts.tv_sec != base_sec(c->clk);
+		return 0;
+	case FN_GTOD:
+		return c->clk != GTOD_TZ &&
+		       (uint64_t)r->tv.tv_sec != base_sec(CLOCK_REALTIME);
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ sanity */
+
+/*
+ * A wrong clock_mode/seq makes the vDSO fall back to the syscall, which is
+ * "close to the host" too.  So move every basetime by SKEW seconds and check
+ * that every result moves with it.
+ */
+#define SKEW 1000000LL
+static int skew_check(void)
+{
+	static const int list[] = { CLOCK_REALTIME, CLOCK_MONOTONIC,
+		CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW,
+		CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE };
+	struct timespec v, h;
+	struct timeval tv;
+	int i, bad = 0;
+	time_t t;
+
+	fill_skew = SKEW;
+	vd_fill();
+	for (i = 0; i < (int)(sizeof(list) / sizeof(list[0])); i++) {
+		f_cgt(list[i], &v);
+		clock_gettime(list[i], &h);
+		if (v.tv_sec - h.tv_sec < SKEW - 1 || v.tv_sec - h.tv_sec > SKEW) {
+			printf("# ^^^ BAD: clock_gettime(%s) ignores the VVAR basetime (syscall fallback?)\n",
+			       clock_name(list[i]));
+			bad = 1;
+		}
+	}
+	f_gtod(&tv, NULL);
+	t = f_time(NULL);
+	if (tv.tv_sec - time(NULL) < SKEW - 1 || tv.tv_sec - time(NULL) > SKEW ||
+	    t - time(NULL) < SKEW - 1 || t - time(NULL) > SKEW) {
+		printf("# ^^^ BAD: gettimeofday/time ignore the VVAR basetime\n");
+		bad = 1;
+	}
+	fill_skew = 0;
+	vd_fill();
+	if (!bad)
+		printf("# skew check: all clocks follow the VVAR basetime (+%lld s)\n", SKEW);
+	return bad;
+}
+
+static int sanity(void)
+{
+	static const int list[] = { CLOCK_REALTIME, CLOCK_MONOTONIC,
+		CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW,
+		CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE };
+	struct timespec v, h, r;
+	struct timeval tv, htv;
+	struct timezone tz = { 12345, 12345 };
+	time_t t, ht, tp = 0;
+	int i, bad = 0;
+	long ret;
+
+	vd_fill();
+	printf("# image %s  tsc %.3f MHz (raw %.3f)  mult %u/%u shift %u/%u (hres/raw)\n",
+	       host_mode ? "@host" : "file", tsc_hz / 1e6, tsc_hz_raw / 1e6,
+	       cs_mult, raw_mult, cs_shift, raw_shift);
+	for (i = 0; i < (int)(sizeof(list) / sizeof(list[0])); i++) {
+		int coarse = list[i] == CLOCK_REALTIME_COARSE ||
+			     list[i] == CLOCK_MONOTONIC_COARSE;
+		double d, tol = coarse ? 0.1 : 0.02;
+
+		ret = f_cgt(list[i], &v);
+		clock_gettime(list[i], &h);
+		d = (ts_ns(&h) - (double)ts_ns(&v)) / 1e9;
+		ret |= f_getres(list[i], &r);
+		printf("# clock_gettime(%-16s) = %ld %10lld.%09ld  host %10lld.%09ld  host-vdso %+.6f s  getres %lld.%09ld\n",
+		       clock_name(list[i]), ret, (long long)v.tv_sec, v.tv_nsec,
+		       (long long)h.tv_sec, h.tv_nsec, d, (long long)r.tv_sec,
+		       r.tv_nsec);
+		if (ret || d < -0.001 || d > tol || v.tv_nsec >= (long)NSEC_PER_SEC) {
+			printf("# ^^^ BAD\n");
+			bad = 1;
+		}
+		if (!host_mode && !coarse && (r.tv_sec || r.tv_nsec != 1)) {
+			printf("# ^^^ BAD getres (hrtimer_res is 1)\n");
+			bad = 1;
+		}
+	}
+	ret = f_gtod(&tv, &tz);
+	gettimeofday(&htv, NULL);
+	printf("# gettimeofday = %ld %lld.%06ld  host %lld.%06ld  tz %d/%d\n", ret,
+	       (long long)tv.tv_sec, (long)tv.tv_usec, (long long)htv.tv_sec,
+	       (long)htv.tv_usec, tz.tz_minuteswest, tz.tz_dsttime);
+	if (ret || htv.tv_sec - tv.tv_sec > 1 || htv.tv_sec < tv.tv_sec ||
+	    (!host_mode && (tz.tz_minuteswest != TZ_MINWEST || tz.tz_dsttime != TZ_DST))) {
+		printf("# ^^^ BAD\n");
+		bad = 1;
+	}
+	t = f_time(&tp);
+	ht = time(NULL);
+	printf("# time = %lld (*tloc %lld)  host %lld\n", (long long)t,
+	       (long long)tp, (long long)ht);
+	if (t != tp || ht - t > 1 || ht < t) {
+		printf("# ^^^ BAD\n");
+		bad = 1;
+	}
+	if (!host_mode)
+		bad |= skew_check();
+	fflush(stdout);
+	return bad;
+}
+
+/* ------------------------------------------------------------------- trace */
+
+static long trace_once(const struct tcase *c, unsigned long *offs, long max,
+		       int *retry)
+{
+	unsigned long lo = (unsigned long)img, hi = lo + img_size;
+	unsigned long entry = lo + case_entry(c);
+	long n = 0, steps = 0;
+	int st, started = 0;
+	pid_t pid;
+
+	*retry = 0;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		struct result r;
+
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(10);
+		vd_fill();
+		raise(SIGSTOP);
+		call_case(c, &r);
+		_exit(carried(c, &r) ? 3 : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP)
+		die("child did not stop (status 0x%x)", st);
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)PTRACE_O_EXITKILL);
+	for (;;) {
+		unsigned long rip;
+
+		if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL))
+			die("PTRACE_SINGLESTEP: %s", strerror(errno));
+		if (waitpid(pid, &st, 0) != pid)
+			die("waitpid: %s", strerror(errno));
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			fail("child ended during the trace (status 0x%x)", st);
+		errno = 0;
+		rip = ptrace(PTRACE_PEEKUSER, pid,
+			     (void *)offsetof(struct user_regs_struct, rip), NULL);
+		if (errno)
+			die("PTRACE_PEEKUSER: %s", strerror(errno));
+		if (WSTOPSIG(st) != SIGTRAP) {
+			siginfo_t si;
+
+			memset(&si, 0, sizeof(si));
+			ptrace(PTRACE_GETSIGINFO, pid, NULL, &si);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			if (rip >= lo && rip < hi)
+				fail("signal %d (%s) at image+0x%lx, fault address %p (image%+ld) after %ld insns",
+				     si.si_signo, strsignal(si.si_signo), rip - lo,
+				     si.si_addr, (long)((unsigned long)si.si_addr - lo), n);
+			fail("signal %d (%s) at %#lx outside the image", si.si_signo,
+			     strsignal(si.si_signo), rip);
+		}
+		if (rip >= lo && rip < hi) {
+			if (!started) {
+				if (rip != entry)
+					fail("entered the image at +0x%lx, expected +0x%lx",
+					     rip - lo, entry - lo);
+				started = 1;
+			}
+			if (n >= max)
+				fail("more than %ld instructions in the image", max);
+			offs[n++] = rip - lo;
+		} else if (started) {
+			break;	/* returned to the caller */
+		}
+		if (++steps > MAX_STEPS)
+			fail("no return after %ld single steps", steps);
+	}
+	if (ptrace(PTRACE_CONT, pid, NULL, NULL))
+		die("PTRACE_CONT: %s", strerror(errno));
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		fail("child did not exit normally (status 0x%x)", st);
+	if (WEXITSTATUS(st) == 3)
+		*retry = 1;
+	else if (WEXITSTATUS(st))
+		fail("child exit status %d", WEXITSTATUS(st));
+	return n;
+}
+
+static long trace(const struct tcase *c, unsigned long *offs)
+{
+	int attempt, retry;
+	long n;
+
+	for (attempt = 0; attempt < 8; attempt++) {
+		n = trace_once(c, offs, MAX_TRACE, &retry);
+		if (!retry)
+			return n;
+		printf("# attempt %d: seconds carry in the traced call (%ld insns), retrying\n",
+		       attempt, n);
+	}
+	fail("seconds carry in every attempt");
+	return 0;
+}
+
+/* ------------------------------------------------------------------- bench */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench(const struct tcase *c, long n, int reps)
+{
+	double *v = calloc(reps, sizeof(*v));
+	struct result r;
+	int i;
+	long k;
+
+	for (k = 0; k < n / 10 + 1; k++)	/* warm up */
+		call_case(c, &r);
+	for (i = 0; i < reps; i++) {
+		struct timespec a, b;
+
+		vd_fill();	/* a fresh "tick" per repetition */
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		for (k = 0; k < n; k++)
+			call_case(c, &r);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		v[i] = (double)(ts_ns(&b) - ts_ns(&a)) / n;
+	}
+	qsort(v, reps, sizeof(*v), cmp_double);
+	printf("# bench %s: %ld calls x %d reps\n", c->name, n, reps);
+	printf("%.2f ns/call min, %.2f median\n", v[0], v[reps / 2]);
+	free(v);
+}
+
+/* -------------------------------------------------------------------- main */
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: vdso-run IMAGE.so LAYOUT MODE CASE [N [REPS]]\n"
+		"       vdso-run @host    -      MODE CASE [N [REPS]]\n"
+		"  LAYOUT  key=value,... : vvar_start vvar_page vdso_data vd_size seq clock_mode\n"
+		"          cycle_last mask mult shift basetime ts_size tz_minuteswest tz_dsttime\n"
+		"          hrtimer_res cs_bases cs_raw vdso_bases clockmode_tsc [other_pages=none|zero]\n"
+		"          (vdso-path-check.py --layout BUILD_OUT prints it)\n"
+		"  MODE    sanity | trace | count | bench\n"
+		"  CASE    clock_gettime:CLOCK | clock_getres:CLOCK | gettimeofday:tv|tv_tz|tz |\n"
+		"          time:null|ptr     CLOCK: REALTIME MONOTONIC MONOTONIC_RAW BOOTTIME TAI\n"
+		"          REALTIME_COARSE MONOTONIC_COARSE PROCESS_CPUTIME_ID ... or a number\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode;
+	struct tcase c;
+	static unsigned long offs[MAX_TRACE];
+	long n, i;
+
+	if (argc < 5)
+		usage();
+	mode = argv[3];
+	c = parse_case(argv[4]);
+	if (!strcmp(argv[1], "@host")) {
+		host_image();
+	} else {
+		parse_layout(argv[2]);
+		load_image(argv[1]);
+	}
+	calibrate();
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	if (sanity())
+		fail("sanity check failed: VVAR layout/contents do not match this image");
+
+	if (!strcmp(mode, "sanity")) {
+		/* done */
+	} else if (!strcmp(mode, "trace") || !strcmp(mode, "count")) {
+		n = trace(&c, offs);
+		if (!strcmp(mode, "trace")) {
+			printf("# %s: %ld instructions, entry +0x%lx\n", c.name, n,
+			       case_entry(&c));
+			for (i = 0; i < n; i++)
+				printf("0x%lx\n", offs[i]);
+		} else {
+			printf("%ld\n", n);
+		}
+	} else if (!strcmp(mode, "bench")) {
+		long calls = argc > 5 ? strtol(argv[5], NULL, 0) : 1000000;
+		int reps = argc > 6 ? atoi(argv[6]) : 15;
+
+		if (calls <= 0 || reps <= 0)
+			usage();
+		bench(&c, calls, reps);
+	} else {
+		usage();
+	}
+	fflush(stdout);
+	return 0;
+}
