@@ -9,7 +9,7 @@ user space with vdso-run (synthetic VVAR page, ptrace single stepping).
                                                    exit 1 on any difference
   vdso-path-check.py [opts] --count OUT...         instructions per call table
                                                    (--bench: also ns/call)
-  vdso-path-check.py [opts] --show OUT CASE        annotated trace of one case
+  vdso-path-check.py [opts] --show CASE OUT        annotated trace of one case
   vdso-path-check.py [opts] --layout OUT           print vdso-run's LAYOUT arg
 
 OUT is a kernel build output dir (make O=OUT); the image is
@@ -28,7 +28,8 @@ Per build, nothing about the layout is assumed:
    pahole against DWARF: vdso64.so.dbg's own if it has any, otherwise (the
    usual CONFIG_DEBUG_INFO_NONE case) a -g build of the same probe.  Any
    disagreement is fatal.  vdso-run then checks end-to-end that every clock
-   read through the image matches the host clock (fails otherwise).
+   read through the image matches the host clock and follows a skewed VVAR
+   basetime (i.e. no syscall fallback); it fails otherwise.
 Each executed offset is mapped to `objdump -d --no-show-raw-insn` of the
 image and normalised: rip-relative displacements -> <rip>, branch/call
 targets -> <tgt>, symbol annotations dropped; mnemonics, registers,
@@ -520,7 +521,7 @@ def compare(args, base, series):
             print('# sanity of %s FAILED:' % b.label)
             for l in out.splitlines():
                 print('#   ' + l.lstrip('# '))
-            print('1..0')
+            print('Bail out! vdso-run sanity check failed for %s' % b.label)
             return 1
     print('1..%d' % len(cases))
     failed = 0
@@ -603,7 +604,7 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog='\n'.join(__doc__.split('\n')[1:]))
+        epilog=__doc__.split('\n\n', 1)[1])
     ap.add_argument('outs', nargs='+', metavar='OUT')
     g = ap.add_mutually_exclusive_group()
     g.add_argument('--count', action='store_true',

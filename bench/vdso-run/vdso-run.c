@@ -26,15 +26,25 @@
  *               any access to them shows up as a SIGSEGV)
  * MODE      sanity  only the sanity check (done first in every mode): call
  *                   clock_gettime for every clock, gettimeofday, time and
- *                   clock_getres and compare with the host; fails if off.
+ *                   clock_getres and compare with the host; then move every
+ *                   basetime by +10^6 s and check the results follow (so a
+ *                   wrong layout cannot hide behind the syscall fallback).
+ *                   Fails (exit 2) if anything is off.
  *           trace   fork a child, it stops itself with SIGSTOP before the call,
  *                   the parent PTRACE_SINGLESTEPs it; prints every executed RIP
  *                   as an offset into the image, one per line, from the first
- *                   instruction of the function to its ret inclusive.
+ *                   instruction of the function to its ret inclusive (a rep
+ *                   string insn would appear once per iteration; none on
+ *                   these paths).  A fault (e.g. touching a PROT_NONE VVAR
+ *                   page) is reported with image offsets.
  *           count   like trace but prints only the number of instructions.
  *           bench   N calls (default 1000000) timed with clock_gettime
  *                   (CLOCK_MONOTONIC) around the loop, REPS repetitions
- *                   (default 15); prints min (and median) ns per call.
+ *                   (default 15); prints min (and median) ns per call,
+ *                   loop and indirect call included.  NB: an image as built
+ *                   runs the unpatched `rdtsc` (no lfence/rdtscp ordering),
+ *                   so it is faster than on a booted kernel; bench a copy
+ *                   patched by vdso-path-check.py --alt rdtscp for that.
  * CASE      clock_gettime:CLOCK  clock_getres:CLOCK  (CLOCK = REALTIME,
  *           MONOTONIC, PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID, MONOTONIC_RAW,
  *           REALTIME_COARSE, MONOTONIC_COARSE, BOOTTIME, TAI or a number)
@@ -45,7 +55,9 @@
  * Exit status: 0 ok, 1 usage/setup error, 2 sanity or trace failure.
  *
  * VVAR contents (host task, clocksource TSC): seq=0, clock_mode=TSC,
- * mult/shift from a 50 ms TSC calibration against CLOCK_MONOTONIC_RAW,
+ * mult/shift (clocks_calc_mult_shift, 600 s) from a 50 ms TSC calibration
+ * against CLOCK_MONOTONIC (entry CS_HRES_COARSE) and CLOCK_MONOTONIC_RAW
+ * (entry CS_RAW),
  * cycle_last/basetime = "last tick" 1 ms before the refresh (so that
  * cycles > cycle_last even after a CPU migration), basetime from the host's
  * clock_gettime, hrtimer_res=1, tz = -90 min / dst 3 (checked values).
@@ -54,7 +66,6 @@
  * trace is the steady state path.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +86,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 
 #define PAGE 4096UL
 #define NSEC_PER_SEC 1000000000ULL
@@ -370,23 +382,43 @@ static void calc_mult_shift(uint32_t *mult, uint32_t *shift, uint64_t from,
 }
 
 /*
+ * One (tsc, clock) pair: the tightest of a few rdtsc/clock_gettime/rdtsc
+ * sandwiches, tsc taken in the middle (robust against preemption).
+ */
+static void tsc_pair(clockid_t clk, uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t best = ~0ULL, a, b;
+	struct timespec t;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		a = rdtsc();
+		clock_gettime(clk, &t);
+		b = rdtsc();
+		if (b - a < best) {
+			best = b - a;
+			*tsc = a + (b - a) / 2;
+			*ns = ts_ns(&t);
+		}
+	}
+}
+
+/*
  * TSC frequency against CLOCK_MONOTONIC (NTP adjusted: tkr_mono.mult) and
  * against CLOCK_MONOTONIC_RAW (tkr_raw.mult, used in the CS_RAW entry).
  */
 static void calibrate(void)
 {
-	struct timespec a, ar, b, br, s = { 0, 50000000 };
-	uint64_t t0, t1;
+	struct timespec s = { 0, 50000000 };
+	uint64_t t0, t1, r0, r1, n0, n1, m0, m1;
 
-	t0 = rdtsc();
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ar);
+	tsc_pair(CLOCK_MONOTONIC, &t0, &n0);
+	tsc_pair(CLOCK_MONOTONIC_RAW, &r0, &m0);
 	nanosleep(&s, NULL);
-	t1 = rdtsc();
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	clock_gettime(CLOCK_MONOTONIC_RAW, &br);
-	tsc_hz = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (ts_ns(&b) - ts_ns(&a));
-	tsc_hz_raw = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (ts_ns(&br) - ts_ns(&ar));
+	tsc_pair(CLOCK_MONOTONIC, &t1, &n1);
+	tsc_pair(CLOCK_MONOTONIC_RAW, &r1, &m1);
+	tsc_hz = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (n1 - n0);
+	tsc_hz_raw = (unsigned __int128)(r1 - r0) * NSEC_PER_SEC / (m1 - m0);
 	calc_mult_shift(&cs_mult, &cs_shift, tsc_hz, NSEC_PER_SEC, 600);
 	calc_mult_shift(&raw_mult, &raw_shift, tsc_hz_raw, NSEC_PER_SEC, 600);
 }
@@ -432,18 +464,24 @@ static void vd_fill(void)
 	static const int hres[] = { CLOCK_REALTIME, CLOCK_MONOTONIC,
 				    CLOCK_BOOTTIME, CLOCK_TAI };
 	struct timespec t[16];
-	uint64_t tsc, back_cyc;
+	uint64_t mid[16], ns, last;
 	int i, idx;
 
 	if (host_mode)
 		return;
-	tsc = rdtsc();
-	for (i = 0; i < 4; i++)
-		clock_gettime(hres[i], &t[hres[i]]);
-	clock_gettime(CLOCK_MONOTONIC_RAW, &t[CLOCK_MONOTONIC_RAW]);
+	/* each host clock paired with the TSC value in the middle of its read */
+	for (i = 0; i < 4; i++) {
+		tsc_pair(hres[i], &mid[hres[i]], &ns);
+		t[hres[i]].tv_sec = ns / NSEC_PER_SEC;
+		t[hres[i]].tv_nsec = ns % NSEC_PER_SEC;
+	}
+	tsc_pair(CLOCK_MONOTONIC_RAW, &mid[CLOCK_MONOTONIC_RAW], &ns);
+	t[CLOCK_MONOTONIC_RAW].tv_sec = ns / NSEC_PER_SEC;
+	t[CLOCK_MONOTONIC_RAW].tv_nsec = ns % NSEC_PER_SEC;
 	clock_gettime(CLOCK_REALTIME_COARSE, &t[CLOCK_REALTIME_COARSE]);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &t[CLOCK_MONOTONIC_COARSE]);
-	back_cyc = (unsigned __int128)BACKDATE_NS * tsc_hz / NSEC_PER_SEC;
+	last = mid[CLOCK_REALTIME] -
+	       (unsigned __int128)BACKDATE_NS * tsc_hz / NSEC_PER_SEC;
 
 	memset(vd_base, 0, lay[L_CS_BASES] * lay[L_VD_SIZE]);
 	for (idx = 0; idx < lay[L_CS_BASES]; idx++) {
@@ -451,15 +489,19 @@ static void vd_fill(void)
 
 		PUT(d, lay[L_SEQ], uint32_t, 0);
 		PUT(d, lay[L_CLOCK_MODE], int32_t, lay[L_CLOCKMODE_TSC]);
-		PUT(d, lay[L_CYCLE_LAST], uint64_t, tsc - back_cyc);
+		PUT(d, lay[L_CYCLE_LAST], uint64_t, last);
 		PUT(d, lay[L_MASK], uint64_t, ~0ULL);
 		PUT(d, lay[L_MULT], uint32_t, idx == lay[L_CS_RAW] ? raw_mult : cs_mult);
 		PUT(d, lay[L_SHIFT], uint32_t, idx == lay[L_CS_RAW] ? raw_shift : cs_shift);
 	}
+	/* basetime = host time at cycle_last */
 	for (i = 0; i < 4; i++)
-		set_ts(0, hres[i], &t[hres[i]], BACKDATE_NS, cs_shift);
+		set_ts(0, hres[i], &t[hres[i]],
+		       (unsigned __int128)(mid[hres[i]] - last) * NSEC_PER_SEC / tsc_hz,
+		       cs_shift);
 	set_ts(lay[L_CS_RAW], CLOCK_MONOTONIC_RAW, &t[CLOCK_MONOTONIC_RAW],
-	       (unsigned __int128)back_cyc * NSEC_PER_SEC / tsc_hz_raw, raw_shift);
+	       (unsigned __int128)(mid[CLOCK_MONOTONIC_RAW] - last) * NSEC_PER_SEC /
+		       tsc_hz_raw, raw_shift);
 	set_ts(0, CLOCK_REALTIME_COARSE, &t[CLOCK_REALTIME_COARSE], 0, 0);
 	set_ts(0, CLOCK_MONOTONIC_COARSE, &t[CLOCK_MONOTONIC_COARSE], 0, 0);
 	PUT(vd(0), lay[L_TZ_MINWEST], int32_t, TZ_MINWEST);
@@ -683,13 +725,14 @@ static int sanity(void)
 	for (i = 0; i < (int)(sizeof(list) / sizeof(list[0])); i++) {
 		int coarse = list[i] == CLOCK_REALTIME_COARSE ||
 			     list[i] == CLOCK_MONOTONIC_COARSE;
-		double d, tol = coarse ? 0.1 : 0.02;
+		/* loose: a loaded box may preempt us; the skew check is exact */
+		double d, tol = coarse ? 0.25 : 0.1;
 
 		ret = f_cgt(list[i], &v);
 		clock_gettime(list[i], &h);
 		d = (ts_ns(&h) - (double)ts_ns(&v)) / 1e9;
 		ret |= f_getres(list[i], &r);
-		printf("# clock_gettime(%-16s) = %ld %10lld.%09ld  host %10lld.%09ld  host-vdso %+.6f s  getres %lld.%09ld\n",
+		printf("# clock_gettime(%-16s) = %ld %10lld.%09ld  host %10lld.%09ld  host-vdso %+.9f s  getres %lld.%09ld\n",
 		       clock_name(list[i]), ret, (long long)v.tv_sec, v.tv_nsec,
 		       (long long)h.tv_sec, h.tv_nsec, d, (long long)r.tv_sec,
 		       r.tv_nsec);
@@ -862,6 +905,38 @@ static void bench(const struct tcase *c, long n, int reps)
 
 /* -------------------------------------------------------------------- main */
 
+/* a fault inside the image during the sanity calls or a bench: say where */
+static void on_fault(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	long rip = uc->uc_mcontext.gregs[REG_RIP] - (long)img;
+	long addr = (long)si->si_addr - (long)img;
+	char buf[256];
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "vdso-run: FAIL: signal %d at %s%c%#lx, fault address image%c%#lx\n",
+		     sig, rip >= 0 && rip < (long)img_size ? "image" : "(outside) image",
+		     rip < 0 ? '-' : '+', rip < 0 ? -rip : rip,
+		     addr < 0 ? '-' : '+', addr < 0 ? -addr : addr);
+	if (write(2, buf, n) < 0)
+		_exit(2);
+	_exit(2);
+}
+
+static void catch_faults(void)
+{
+	struct sigaction sa;
+	int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -897,6 +972,7 @@ int main(int argc, char **argv)
 	}
 	calibrate();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	catch_faults();
 
 	if (sanity())
 		fail("sanity check failed: VVAR layout/contents do not match this image");
