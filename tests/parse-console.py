@@ -38,9 +38,13 @@ if "WB-END" not in text:
 else:
     res("PASS", "boot")
 
-m = re.search(r"clocksource (\S+)", text)
-if m and m.group(1) != "tsc":
+m = re.search(r"clocksource ([^,\s]+)", text)
+if not m:
+    res("FAIL", "clocksource", "the guest did not report its clocksource")
+elif m.group(1) != "tsc":
     res("FAIL", "clocksource", f"guest clocksource is {m.group(1)}, not tsc: vDSO tests would not test the vDSO")
+else:
+    res("PASS", "clocksource")
 
 progs = {}
 cur = None
