@@ -322,7 +322,10 @@ for a in arm64 loongarch powerpc riscv s390; do
 	del_lines arch/$a/Kconfig '^\tselect GENERIC_VDSO_TIME_NS( if HAVE_GENERIC_VDSO)?$' 1
 done
 
-# the "timens_page" lookup at the top of vvar_fault() and its !TIME_NS stub
+# Per vdso.c: first turn "#ifdef CONFIG_TIME_NS <helpers> #else <stub> #endif"
+# into a plain #ifdef block, then unifdef drops the helpers together with the
+# VVAR_TIMENS_PAGE_OFFSET case of vvar_fault(); last, vvar_fault() loses its
+# timens_page variable.
 del_timens_page_var() { del_lines "$1" '^\tstruct page \*timens_page = find_timens_vvar_page\(vma\);$' 1; }
 del_timens_stub() {
 	sub_re "$1" 1 's{^#else\nstatic (inline )?struct page \*find_timens_vvar_page\(struct vm_area_struct \*vma\)\n\{\n\treturn NULL;\n\}\n#endif\n}{#endif\n}m'
