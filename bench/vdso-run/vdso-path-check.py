@@ -173,7 +173,8 @@ class Build:
         v['vvar_start'] = syms.get('vvar_start', v['vvar_page'])
         if v['vvar_page'] is None:
             raise Fatal('%s: no vvar_page/vvar_start symbol' % self.dbg)
-        for name in ('pvclock_page', 'hvclock_page', 'timens_page'):
+        for name in ('pvclock_page', 'hvclock_page', 'timens_page',
+                     'real_vvar_page'):
             if name in syms:
                 v[name] = syms[name]
         # everything else that lives in the VVAR area (negative offsets)
@@ -238,8 +239,11 @@ class Build:
                 'DEF(cs_bases, CS_BASES);', 'DEF(cs_raw, CS_RAW);',
                 'DEF(cs_hres_coarse, CS_HRES_COARSE);',
                 'DEF(vdso_bases, VDSO_BASES);',
-                'DEF(clockmode_tsc, VDSO_CLOCKMODE_TSC);',
-                'DEF(clockmode_timens, VDSO_CLOCKMODE_TIMENS);']
+                'DEF(clockmode_tsc, VDSO_CLOCKMODE_TSC);']
+        # a tree without time namespaces has no VDSO_CLOCKMODE_TIMENS
+        with open(os.path.join(self.tree, 'include/vdso/clocksource.h')) as f:
+            if 'VDSO_CLOCKMODE_TIMENS' in f.read():
+                defs.append('DEF(clockmode_timens, VDSO_CLOCKMODE_TIMENS);')
         defs += ['DEF(%s, offsetof(struct vdso_data, %s));' % (f, f)
                  for f in self.PROBE_FIELDS]
         # the headers vclock_gettime.c includes before lib/vdso/gettimeofday.c
@@ -324,6 +328,9 @@ class Build:
         kv += [(f, s[f]) for f in self.PROBE_FIELDS]
         kv += [(k, s[k]) for k in ('ts_size', 'cs_bases', 'cs_raw',
                                    'vdso_bases', 'clockmode_tsc')]
+        # the series maps the real data page a second time, for every task
+        if 'real_vvar_page' in v:
+            kv.append(('real_vvar_page', v['real_vvar_page']))
         return ','.join('%s=%s' % (k, hex(x) if k.startswith('v') and
                                    k != 'vdso_bases' and k != 'vd_size'
                                    else x) for k, x in kv)

@@ -149,6 +149,11 @@ enum {
 
 static long long lay[NKEYS];
 static int other_pages_zero;
+/*
+ * Optional: a second VVAR slot where the kernel maps the same real data
+ * page for every task (the series' real_vvar_page). 0 when absent.
+ */
+static long long real_vvar_page;
 
 static void parse_layout(const char *arg)
 {
@@ -162,6 +167,10 @@ static void parse_layout(const char *arg)
 		if (!eq)
 			die("layout: '%s' is not key=value", tok);
 		*eq++ = 0;
+		if (!strcmp(tok, "real_vvar_page")) {
+			real_vvar_page = strtoll(eq, NULL, 0);
+			continue;
+		}
 		if (!strcmp(tok, "other_pages")) {
 			if (!strcmp(eq, "zero"))
 				other_pages_zero = 1;
@@ -313,9 +322,21 @@ static void load_image(const char *path)
 		die("mprotect image: %s", strerror(errno));
 	/* every VVAR page but vvar_page: not mapped for a TSC, non-timens task */
 	for (p = lay[L_VVAR_START]; p < 0; p += PAGE)
-		if (p != lay[L_VVAR_PAGE] && !other_pages_zero &&
-		    mprotect(img + p, PAGE, PROT_NONE))
+		if (p != lay[L_VVAR_PAGE] && p != real_vvar_page &&
+		    !other_pages_zero && mprotect(img + p, PAGE, PROT_NONE))
 			die("mprotect vvar: %s", strerror(errno));
+	/* The real data page at both of its slots: one page, mapped twice. */
+	if (real_vvar_page) {
+		int mfd = memfd_create("vvar", 0);
+
+		if (mfd < 0 || ftruncate(mfd, PAGE) ||
+		    mmap(img + lay[L_VVAR_PAGE], PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_FIXED, mfd, 0) == MAP_FAILED ||
+		    mmap(img + real_vvar_page, PAGE, PROT_READ,
+			 MAP_SHARED | MAP_FIXED, mfd, 0) == MAP_FAILED)
+			die("real_vvar_page: %s", strerror(errno));
+		close(mfd);
+	}
 	vd_base = img + lay[L_VDSO_DATA];
 	resolve_syms(buf, st.st_size);
 	free(buf);
