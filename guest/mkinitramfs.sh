@@ -21,9 +21,10 @@ add_bin() {
 		[ -e "$root$l" ] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
 	done
 }
-for b in unshare nsenter; do
-	rm -f "$root/bin/$b"
-	add_bin "$(command -v $b)" /bin/$b
+# util-linux's tools go to /usr/bin: busybox's shell runs its own applets
+# for bare command names, so callers use the absolute paths.
+for b in unshare nsenter setpriv; do
+	add_bin "$(command -v $b)" /usr/bin/$b
 done
 install -m 755 "$top/guest/init" "$root/init"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"

@@ -45,6 +45,13 @@ build base "$top/build/wt/base"; base_ok=$?
 build series-y "$kt" configs/timens-y.config; y_ok=$?
 build series-n "$kt" configs/timens-n.config; n_ok=$?
 
+# The vDSO host path: a task outside any time namespace must not execute
+# more in the series (TIME_NS=y) than in base. Single-stepped on this CPU.
+if [ $base_ok = 0 ] && [ $y_ok = 0 ]; then
+	say "vDSO host path: base against series-y (log: build/logs/vdso-host-path.log)"
+	bash tests/vdso-host-path.sh "$top/build/out/base" "$top/build/out/series-y" | tee -a "$results"
+fi
+
 # --- 3. Guest test programs --------------------------------------------------
 ksft=$kt/tools/testing/selftests
 cflags="-O2 -g -Wall -I$ksft"
@@ -57,7 +64,8 @@ mkprog() { # mkprog OUTDIR NAME SRC [extra cflags]
 : >"$logs/tests-build.log"
 selftests() { # selftests OUTDIR KBUILD_OUT: build the series' timens selftests
 	local o=$1 kout=$2 d=$ksft/timens p
-	[ -d "$d" ] || return 0
+	[ -d "$d" ] || return 2
+	mkdir -p "$o/ksft"
 	make -s -C "$kt" O="$kout" headers >>"$logs/tests-build.log" 2>&1
 	if ! make -C "$d" OUTPUT="$o/ksft" KHDR_INCLUDES="-isystem $kout/usr/include" \
 		>>"$logs/tests-build.log" 2>&1; then
@@ -90,10 +98,13 @@ fi
 if [ $y_ok = 0 ]; then
 	td=$top/build/tests/series-y; rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
 	selftests "$td" "$top/build/out/series-y"
-	if [ ! -s "$td/list" ]; then
+	if [ $? = 2 ]; then
 		result "SKIP series-y/timens-selftests  # the series has no selftests yet"
 		mkprog "$td" no_timens tests/guest/no_timens.c
 	fi
+	# util-linux's unshare and nsenter, as users run them
+	gcc -O2 -Wall -o "$td/clk" tests/guest/clk.c
+	install -m 755 tests/guest/util-linux.sh "$td/util-linux" && echo util-linux >>"$td/list"
 	boot_and_parse series-y "$top/build/out/series-y/arch/x86/boot/bzImage" "$td"
 fi
 # Series, CONFIG_TIME_NS=n: the selftests skip cleanly; the ABI says "no time namespaces".

@@ -1,0 +1,57 @@
+#!/bin/bash
+# vdso-host-path.sh BASE_OUT SERIES_OUT: what a task outside any time
+# namespace executes in __vdso_clock_gettime, __vdso_gettimeofday and
+# __vdso_time of the series (CONFIG_TIME_NS=y) against base, single-stepped
+# in user space (bench/vdso-run). One PASS/FAIL line per case: the series
+# may not execute more instructions than base, beyond the allowances in
+# tests/vdso-host-path.allow. The full diff is in build/logs/vdso-host-path.log.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+base=$1 series=$2
+log=$top/build/logs/vdso-host-path.log
+if ! python3 "$top/bench/vdso-run/vdso-path-check.py" --wait 0 "$base" "$series" >"$log" 2>&1 &&
+   ! grep -q '^not ok\|^ok' "$log"; then
+	echo "FAIL vdso-host-path/run  # vdso-path-check failed, see build/logs/vdso-host-path.log"
+	exit 0
+fi
+python3 - "$log" "$top/tests/vdso-host-path.allow" <<'PY'
+import re, sys
+log, allow = sys.argv[1], sys.argv[2]
+names = {'realtime': 'REALTIME', 'monotonic': 'MONOTONIC', 'boottime': 'BOOTTIME',
+         'tai': 'TAI', 'monotonic_raw': 'MONOTONIC_RAW',
+         'realtime_coarse': 'REALTIME_COARSE', 'monotonic_coarse': 'MONOTONIC_COARSE'}
+allowed = {}
+for ln in open(allow):
+    ln = ln.split('#', 1)[0].split()
+    if len(ln) == 2:
+        allowed[ln[0]] = int(ln[1])
+seen = 0
+for ln in open(log):
+    m = re.match(r'(not ok|ok) \d+ - vdso_host_path_(clock_gettime|gettimeofday|time)_(\w+) # (.*)', ln)
+    if not m:
+        continue
+    seen += 1
+    fn, arg, rest = m.group(2), m.group(3), m.group(4)
+    if fn == 'clock_gettime':
+        case = 'clock_gettime:' + names.get(arg, arg.upper())
+    elif fn == 'gettimeofday':
+        case = 'gettimeofday:' + arg
+    else:
+        case = fn + ':' + arg
+    if m.group(1) == 'ok':
+        print(f'PASS vdso-host-path/{case}  # identical, {rest}')
+        continue
+    c = re.search(r'base (\d+) insns, series (\d+) insns', rest)
+    if not c:
+        print(f'FAIL vdso-host-path/{case}  # {rest}')
+        continue
+    b, s = int(c.group(1)), int(c.group(2))
+    extra = s - b
+    if extra <= allowed.get(case, 0):
+        how = 'fewer' if extra < 0 else ('allowed, see tests/vdso-host-path.allow' if extra else 'same count, other order')
+        print(f'PASS vdso-host-path/{case}  # base {b}, series {s} ({how})')
+    else:
+        print(f'FAIL vdso-host-path/{case}  # base {b}, series {s}: {extra} more than base')
+if seen == 0:
+    print('FAIL vdso-host-path/run  # no result, see build/logs/vdso-host-path.log')
+PY
