@@ -5,11 +5,17 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 kt=$top/build/linux
-wt=$top/build/wt/series-check
+# Build in build/linux itself, one commit after the other, into the same
+# output directories as make check: every step is an incremental build.
+wt=$kt
 logs=$top/build/logs/series-check
 mkdir -p "$logs"
 bash "$top/scripts/prepare.sh" >/dev/null || exit 1
-[ -e "$wt/.git" ] || git -C "$kt" worktree add -q --detach "$wt" base
+if [ -n "$(git -C "$kt" status --porcelain --untracked-files=no)" ]; then
+	echo "series-check: build/linux has uncommitted changes" >&2
+	exit 1
+fi
+trap 'git -C "$kt" checkout -q series' EXIT
 pass=0 fail=0
 res() { echo "$1 $2${3:+  # $3}"; [ "$1" = PASS ] && pass=$((pass + 1)) || fail=$((fail + 1)); }
 i=0
@@ -25,7 +31,7 @@ for c in $(git -C "$kt" rev-list --reverse base..series); do
 		res FAIL "patch$i/checkpatch" "$(grep -cE '^(ERROR|WARNING|CHECK)' "$logs/$i-checkpatch.log") findings, see $logs/$i-checkpatch.log"
 	fi
 	for v in y n; do
-		if bash "$top/scripts/build-kernel.sh" "sc-$v" "$wt" "$top/configs/timens-$v.config" >"$logs/$i-build-$v.log" 2>&1; then
+		if bash "$top/scripts/build-kernel.sh" "series-$v" "$wt" "$top/configs/timens-$v.config" >"$logs/$i-build-$v.log" 2>&1; then
 			res PASS "patch$i/build-TIME_NS=$v"
 		else
 			res FAIL "patch$i/build-TIME_NS=$v" "see $logs/$i-build-$v.log"
@@ -34,11 +40,32 @@ for c in $(git -C "$kt" rev-list --reverse base..series); do
 	# sparse over the C files this patch touches (TIME_NS=y objects)
 	files=$(git -C "$kt" diff --name-only "$c~1" "$c" -- '*.c' | grep -v '^tools/' || true)
 	objs=
-	for f in $files; do [ -f "$top/build/out/sc-y/${f%.c}.o" ] && objs="$objs ${f%.c}.o"; done
+	for f in $files; do [ -f "$top/build/out/series-y/${f%.c}.o" ] && objs="$objs ${f%.c}.o"; done
 	if [ -n "$objs" ]; then
-		make -s -C "$wt" O="$top/build/out/sc-y" C=2 CC="ccache gcc" $objs >"$logs/$i-sparse.log" 2>&1
-		if grep -qE 'warning:|error:' "$logs/$i-sparse.log"; then
-			res FAIL "patch$i/sparse" "see $logs/$i-sparse.log"
+		make -s -C "$wt" O="$top/build/out/series-y" C=2 CC="ccache gcc" $objs >"$logs/$i-sparse.log" 2>&1
+		# Only warnings on lines this patch adds count: the files have
+		# warnings of their own in the base tree.
+		git -C "$kt" diff -U0 "$c~1" "$c" -- $files >"$logs/$i-diff"
+		new=$(python3 - "$logs/$i-diff" "$logs/$i-sparse.log" <<'PY'
+import re, sys
+added, cur = {}, None
+for ln in open(sys.argv[1]):
+    m = re.match(r'\+\+\+ b/(.*)', ln)
+    if m:
+        cur = m.group(1)
+        continue
+    m = re.match(r'@@ -\S+ \+(\d+)(?:,(\d+))? @@', ln)
+    if m and cur:
+        start, n = int(m.group(1)), int(m.group(2) or 1)
+        added.setdefault(cur, set()).update(range(start, start + n))
+for ln in open(sys.argv[2]):
+    m = re.match(r'(?:\.\./)*(?:linux/)?([^:]+):(\d+):\d+: (warning|error):', ln)
+    if m and int(m.group(2)) in added.get(m.group(1), ()):
+        print(ln.strip())
+PY
+)
+		if [ -n "$new" ]; then
+			res FAIL "patch$i/sparse" "$(echo "$new" | head -1)"
 		else
 			res PASS "patch$i/sparse"
 		fi
