@@ -14,12 +14,30 @@ for a in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 # Real tools (override busybox applets of the same name).
-add_bin() {
-	local f=$1 dst=$2 l
-	cp -L "$f" "$root$dst"
-	for l in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | sort -u); do
+# The shared libraries of a program: ldd, except for x32 programs, which a
+# host kernel without x32 support cannot run; theirs are read off the ELF.
+libs_of() {
+	local f=$1 n d
+	if file -L "$f" | grep -q 'ELF 32-bit LSB.*x86-64'; then
+		readelf -l "$f" | sed -n 's/.*interpreter: \(.*\)]$/\1/p'
+		for n in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			for d in /libx32 /usr/libx32; do
+				[ -e "$d/$n" ] && { echo "$d/$n"; break; }
+			done
+		done
+	else
+		ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | sort -u
+	fi
+}
+add_libs() {
+	local l
+	for l in $(libs_of "$1"); do
 		[ -e "$root$l" ] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
 	done
+}
+add_bin() {
+	cp -L "$1" "$root$2"
+	add_libs "$1"
 }
 # util-linux's tools go to /usr/bin: busybox's shell runs its own applets
 # for bare command names, so callers use the absolute paths.
@@ -34,9 +52,7 @@ if [ -d "$tests" ]; then
 	cp -a "$tests"/. "$root/tests/"
 	for f in "$root"/tests/*; do
 		[ -x "$f" ] && [ -f "$f" ] || continue
-		for l in $(ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | sort -u); do
-			[ -e "$root$l" ] || { mkdir -p "$root$(dirname "$l")"; cp -L "$l" "$root$l"; }
-		done
+		add_libs "$f"
 	done
 fi
 [ -n "$demo" ] && install -m 755 "$demo" "$root/demo.sh"

@@ -3,7 +3,7 @@
 set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
 libelf-dev libssl-dev sparse gcc-multilib cpio xz-utils rsync kmod dwarves
-util-linux git make gcc perl python3 file"
+util-linux git make gcc perl python3 file binutils libc6-dev-x32 debootstrap e2fsprogs"
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -44,6 +44,8 @@ build() { bash scripts/build-kernel.sh "$@" || { result "FAIL build/$1  # see bu
 build base "$top/build/wt/base"; base_ok=$?
 build series-y "$kt" configs/timens-y.config; y_ok=$?
 build series-n "$kt" configs/timens-n.config; n_ok=$?
+# The real container tools (criu, crun) need more of the kernel: own build.
+build series-clients "$kt" configs/timens-y.config configs/clients.config; c_ok=$?
 
 # The vDSO host path: a task outside any time namespace must not execute
 # more in the series (TIME_NS=y) than in base. Single-stepped on this CPU.
@@ -79,6 +81,27 @@ selftests() { # selftests OUTDIR KBUILD_OUT: build the series' timens selftests
 	done
 }
 
+# The selftests of tag reference, as its users run them against any kernel:
+# tools/testing/selftests/timens and pidfd_setns_test, built from the
+# reference tree with the series' uapi headers, named ref-*.
+refselftests() { # refselftests OUTDIR KBUILD_OUT
+	local o=$1 kout=$2 rt=$top/build/wt/reference/tools/testing/selftests p
+	local kh="-isystem $kout/usr/include"
+	mkdir -p "$o/ref"
+	if ! make -C "$rt/timens" OUTPUT="$o/ref" KHDR_INCLUDES="$kh" \
+		>>"$logs/tests-build.log" 2>&1 ||
+	   ! make -C "$rt/pidfd" OUTPUT="$o/ref" KHDR_INCLUDES="$kh" \
+		"$o/ref/pidfd_setns_test" >>"$logs/tests-build.log" 2>&1; then
+		result "FAIL tests-build/reference-selftests  # see build/logs/tests-build.log"
+		return 1
+	fi
+	for p in $(make -s -C "$rt/timens" OUTPUT="$o/ref" -pn 2>/dev/null |
+		   sed -n 's/^TEST_GEN_PROGS := //p' | head -1) pidfd_setns_test; do
+		p=$(basename "$p")
+		cp "$o/ref/$p" "$o/ref-$p" && echo "ref-$p" >>"$o/list"
+	done
+}
+
 boot_and_parse() { # NAME BZIMAGE TESTDIR
 	local nm=$1 k=$2 td=$3 img=$top/build/guest/$1.cpio.gz log=$logs/console-$1.log
 	mkdir -p "$top/build/guest"
@@ -102,6 +125,8 @@ if [ $y_ok = 0 ]; then
 		result "SKIP series-y/timens-selftests  # the series has no selftests yet"
 		mkprog "$td" no_timens tests/guest/no_timens.c
 	fi
+	# The reference's own selftests (timens, pidfd setns), unchanged
+	refselftests "$td" "$top/build/out/series-y"
 	# util-linux's unshare and nsenter, as users run them
 	gcc -O2 -Wall -o "$td/clk" tests/guest/clk.c
 	install -m 755 tests/guest/util-linux.sh "$td/util-linux" && echo util-linux >>"$td/list"
@@ -113,6 +138,26 @@ if [ $n_ok = 0 ]; then
 	selftests "$td" "$top/build/out/series-n"
 	mkprog "$td" no_timens tests/guest/no_timens.c
 	boot_and_parse series-n "$top/build/out/series-n/arch/x86/boot/bzImage" "$td"
+fi
+# Series with criu and crun (issue 8): Debian 12's real tools on a root file
+# system disk (scripts/mkrootfs.sh, cached), the tests chrooted into it.
+if [ $c_ok = 0 ]; then
+	if bash scripts/mkrootfs.sh; then
+		td=$top/build/tests/series-clients; rm -rf "$td"; mkdir -p "$td/clients"; : >"$td/list"
+		if gcc -O2 -Wall -static -o "$td/clients/clockloop" tests/guest/clients/clockloop.c \
+			2>>"$logs/tests-build.log"; then
+			cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh "$td/clients/"
+			for t in criu-timens crun-timens; do
+				install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/$t" && echo $t >>"$td/list"
+			done
+			WB_DISK=$top/build/rootfs.img boot_and_parse series-clients \
+				"$top/build/out/series-clients/arch/x86/boot/bzImage" "$td"
+		else
+			result "FAIL tests-build/clockloop  # see build/logs/tests-build.log"
+		fi
+	else
+		result "FAIL series-clients/rootfs  # scripts/mkrootfs.sh failed, see build/logs/rootfs.log"
+	fi
 fi
 
 summary
