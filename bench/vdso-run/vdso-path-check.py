@@ -11,6 +11,20 @@ user space with vdso-run (synthetic VVAR page, ptrace single stepping).
                                                    (--bench: also ns/call)
   vdso-path-check.py [opts] --show CASE OUT        annotated trace of one case
   vdso-path-check.py [opts] --layout OUT           print vdso-run's LAYOUT arg
+  vdso-path-check.py [opts] --table BASE REF SERIES [--tsv FILE]
+                   the bench table: host task in all three, time namespace
+                   task in REF and SERIES; instructions (single-stepped) and
+                   min ns/call; pass/fail columns; exit 0 unless it bails out
+
+--task timens (with --count, --show, --layout) models a task INSIDE a time
+namespace instead: the namespace's data page at vvar_page, the real one at
+the image's time namespace slot (timens_page or real_vvar_page, from nm and
+vdso-image-64.c), offsets in the offset[] union member (layout by the same
+compile probe); vdso-run checks the results exactly against the host task's
+plus the offsets and traps any syscall from the image (fallback).
+--ns-frac NS: the fraction of a second the host clocks read at a traced or
+benched namespace call (default 0.2 s: no offset carries; 0.5 s: the
+MONOTONIC* (+0.7 s) and BOOTTIME (+0.6 s) offsets carry a second).
 
 OUT is a kernel build output dir (make O=OUT); the image is
 OUT/arch/x86/entry/vdso/vdso64.so.  If it does not exist yet while OUT does,
@@ -177,6 +191,17 @@ class Build:
                      'real_vvar_page'):
             if name in syms:
                 v[name] = syms[name]
+        # where the real data page is for a task in a time namespace: the
+        # page the image's own namespace code reads it from (reference:
+        # timens_page, TIMENS(_vdso_data); series: real_vvar_page,
+        # real_vvar__vdso_data), found by its _vdso_data alias at the same
+        # offset into the page as vvar__vdso_data
+        slots = [n for n in ('timens_page', 'real_vvar_page') if n in syms]
+        if len(slots) > 1:
+            raise Fatal('%s: both timens_page and real_vvar_page' % self.dbg)
+        if slots:
+            v['timens_slot_name'] = slots[0]
+            v['timens_slot'] = syms[slots[0]]
         # everything else that lives in the VVAR area (negative offsets)
         pages = sorted(set(val for s, val in syms.items() if val < 0 and
                            s.endswith('_page')))
@@ -188,16 +213,29 @@ class Build:
             self.notes.append('no vvar__vdso_data symbol: assuming '
                               'vvar_page+128 (DECLARE_VVAR(128, ...))')
         v['all'] = {s: val for s, val in syms.items() if val < 0}
+        if 'timens_slot' in v:
+            alias = v['timens_slot_name'][:-len('page')] + '_vdso_data'
+            want = v['timens_slot'] + (v['vdso_data'] - v['vvar_page'])
+            if alias in syms and syms[alias] != want:
+                raise Fatal('%s: %s=%#x, expected %#x' % (self.label, alias,
+                                                           syms[alias], want))
         # cross-check with vdso2c's view (what the kernel really maps)
         c = os.path.join(self.vdir, 'vdso-image-64.c')
         if os.path.exists(c):
             with open(c) as f:
                 text = f.read()
+            seen = set()
             for m in re.finditer(r'\.sym_(\w+)\s*=\s*(-?\d+)', text):
                 name, val = m.group(1), int(m.group(2))
+                seen.add(name)
                 if name in syms and syms[name] != val:
                     raise Fatal('%s: %s=%d in vdso-image-64.c but %d in nm'
                                 % (self.label, name, val, syms[name]))
+            # the kernel maps the slot only if vdso2c exported it
+            if 'timens_slot' in v and v['timens_slot_name'] not in seen:
+                self.notes.append('%s not in vdso-image-64.c: no time '
+                                  'namespace slot' % v['timens_slot_name'])
+                del v['timens_slot'], v['timens_slot_name']
             m = re.search(r'\.size\s*=\s*(\d+)', text)
             if m:
                 v['image_size'] = int(m.group(1))
@@ -244,6 +282,21 @@ class Build:
         with open(os.path.join(self.tree, 'include/vdso/clocksource.h')) as f:
             if 'VDSO_CLOCKMODE_TIMENS' in f.read():
                 defs.append('DEF(clockmode_timens, VDSO_CLOCKMODE_TIMENS);')
+        # ... nor the offset[] member of the union with basetime[]
+        with open(os.path.join(self.tree, 'include/vdso/datapage.h')) as f:
+            if re.search(r'\boffset\[VDSO_BASES\]', f.read()):
+                vd0 = '((struct vdso_data *)0)'
+                defs += ['DEF(offset, offsetof(struct vdso_data, offset));',
+                         'DEF(off_size, sizeof(%s->offset[0]));' % vd0,
+                         'DEF(off_sec, offsetof(struct vdso_data, '
+                         'offset[0].sec));',
+                         'DEF(off_nsec, offsetof(struct vdso_data, '
+                         'offset[0].nsec));',
+                         'DEF(off_sec_size, sizeof(%s->offset[0].sec));' % vd0,
+                         'DEF(off_nsec_size, sizeof(%s->offset[0].nsec));'
+                         % vd0,
+                         'DEF(off_sec_signed, (typeof(%s->offset[0].sec))-1 '
+                         '< 0);' % vd0]
         defs += ['DEF(%s, offsetof(struct vdso_data, %s));' % (f, f)
                  for f in self.PROBE_FIELDS]
         # the headers vclock_gettime.c includes before lib/vdso/gettimeofday.c
@@ -280,6 +333,12 @@ class Build:
             raise Fatal('%s: probe lacks %s' % (self.label, missing))
         if lay['cs_hres_coarse'] != 0:
             raise Fatal('%s: CS_HRES_COARSE != 0 not supported' % self.label)
+        if 'offset' in lay and (lay['off_sec_size'] != 8 or
+                                lay['off_nsec_size'] != 8 or
+                                not lay['off_sec_signed'] or
+                                lay['offset'] != lay['basetime']):
+            raise Fatal('%s: offset[] is not {s64 sec; u64 nsec} over '
+                        'basetime[]: %s' % (self.label, lay))
         self.check_dwarf(lay, cc, flags, probe)
         return lay
 
@@ -312,7 +371,8 @@ class Build:
             if m:
                 dw['__size'] = int(m.group(1))
         bad = ['%s: probe %d, DWARF %s' % (k, lay[k], dw.get(k))
-               for k in self.PROBE_FIELDS if dw.get(k) != lay[k]]
+               for k in self.PROBE_FIELDS + ['offset']
+               if k in lay and dw.get(k) != lay[k]]
         if dw.get('__size') != lay['vd_size']:
             bad.append('sizeof: probe %d, DWARF %s' % (lay['vd_size'],
                                                        dw.get('__size')))
@@ -321,7 +381,11 @@ class Build:
                         % (self.label, what, '\n  '.join(bad)))
         self.notes.append('struct vdso_data layout agrees with ' + what)
 
-    def layout_arg(self):
+    def has_timens(self):
+        return 'timens_slot' in self.syms and 'offset' in self.struct and \
+            'clockmode_timens' in self.struct
+
+    def layout_arg(self, task='host', frac=None):
         s, v = self.struct, self.syms
         kv = [('vvar_start', v['vvar_start']), ('vvar_page', v['vvar_page']),
               ('vdso_data', v['vdso_data']), ('vd_size', s['vd_size'])]
@@ -331,8 +395,19 @@ class Build:
         # the series maps the real data page a second time, for every task
         if 'real_vvar_page' in v:
             kv.append(('real_vvar_page', v['real_vvar_page']))
+        if task == 'timens':
+            if not self.has_timens():
+                raise Fatal('%s: no time namespace support in this image'
+                            % self.label)
+            kv.append(('timens_slot', v['timens_slot']))
+            kv += [(k, s[k]) for k in ('clockmode_timens', 'offset',
+                                       'off_size', 'off_sec', 'off_nsec')]
+            kv.append(('task', 'timens'))
+            if frac is not None:
+                kv.append(('ns_frac', frac))
         return ','.join('%s=%s' % (k, hex(x) if k.startswith('v') and
                                    k != 'vdso_bases' and k != 'vd_size'
+                                   and isinstance(x, int)
                                    else x) for k, x in kv)
 
     def describe(self):
@@ -341,13 +416,23 @@ class Build:
             sha = hashlib.sha256(f.read()).hexdigest()[:16]
         pages = ' '.join('%s=%s' % (k, hex(v[k])) for k in
                          ('vvar_start', 'vvar_page', 'pvclock_page',
-                          'hvclock_page', 'timens_page') if k in v)
+                          'hvclock_page', 'timens_page', 'real_vvar_page')
+                         if k in v)
         lines = ['%s: %s (sha256 %s)' % (self.label, self.image, sha),
                  '  %s _vdso_data=%s' % (pages, hex(v['vdso_data'])),
                  '  struct vdso_data: size %d, basetime@%d, tz@%d, '
                  'hrtimer_res@%d, CS_BASES %d, VDSO_BASES %d'
                  % (s['vd_size'], s['basetime'], s['tz_minuteswest'],
                     s['hrtimer_res'], s['cs_bases'], s['vdso_bases'])]
+        if self.has_timens():
+            lines.append('  time namespace: real page at %s (%s) for a '
+                         'namespace task, offset[]@%d (%d bytes each), '
+                         'VDSO_CLOCKMODE_TIMENS %d'
+                         % (v['timens_slot_name'], hex(v['timens_slot']),
+                            s['offset'], s['off_size'],
+                            s['clockmode_timens']))
+        else:
+            lines.append('  time namespace: none in this image')
         if self.run_image != self.image:
             lines.append('  traced a copy patched with alternatives: %s'
                          % self.alt_desc)
@@ -418,16 +503,25 @@ class Build:
         return path
 
     # -- run vdso-run
-    def vdso_run(self, mode, case, extra=()):
-        cmd = [self.args.harness, self.run_image, self.layout, mode, case]
+    def vdso_run(self, mode, case, extra=(), task=None, frac=None):
+        task = task or self.args.task
+        frac = self.args.ns_frac if frac is None else frac
+        lay = self.layout if task == 'host' else self.layout_arg(task, frac)
+        cmd = ['nice', self.args.harness, self.run_image, lay, mode, case]
         cmd += [str(x) for x in extra]
         return run(cmd)
 
-    def trace(self, case):
-        r = self.vdso_run('trace', case)
+    def trace(self, case, task=None, frac=None, syscalls=None):
+        """syscalls: a list, gets the '# syscall' (fallback) lines."""
+        r = self.vdso_run('trace', case, task=task, frac=frac)
         if r.returncode:
-            raise Fatal('vdso-run %s %s: %s' % (self.label, case,
-                                                (r.stderr or r.stdout).strip()))
+            why = [l for l in r.stdout.splitlines() if 'BAD' in l]
+            raise Fatal('vdso-run %s %s: %s' % (
+                self.label, case, '\n'.join([(r.stderr or r.stdout).strip()]
+                                            + why)))
+        if syscalls is not None:
+            syscalls += [l for l in r.stdout.splitlines()
+                         if l.startswith('# syscall:')]
         offs = [int(l, 16) for l in r.stdout.splitlines()
                 if l and not l.startswith('#')]
         seq = []
@@ -438,8 +532,38 @@ class Build:
             seq.append((o, self.insns[o]))
         return seq
 
-    def sanity(self):
-        r = self.vdso_run('sanity', 'time:null')
+    def callgrind(self, case, task=None, frac=None, calls=1000):
+        """Instructions per call counted by valgrind's callgrind: the Ir
+        collected while call_case() runs, minus call_case's own, / calls."""
+        task = task or self.args.task
+        frac = self.args.ns_frac if frac is None else frac
+        lay = self.layout if task == 'host' else self.layout_arg(task, frac)
+        out = os.path.join(self.tmp, 'callgrind.out')
+        r = run(['nice', 'valgrind', '--tool=callgrind', '--callgrind-out-file='
+                 + out, '--toggle-collect=call_case', self.args.harness,
+                 self.run_image, lay, 'loop', case, str(calls)])
+        if r.returncode or not os.path.exists(out):
+            raise Fatal('callgrind %s %s: %s' % (self.label, case,
+                                                 r.stderr.strip()[-300:]))
+        a = run(['callgrind_annotate', '--threshold=100', out])
+        os.unlink(out)
+        total = own = None
+        for line in a.stdout.splitlines():
+            m = re.match(r'\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*)$', line)
+            if not m:
+                continue
+            n = int(m.group(1).replace(',', ''))
+            if 'PROGRAM TOTALS' in m.group(2):
+                total = n
+            elif re.search(r':call_case\b', m.group(2)):
+                own = n
+        if total is None or own is None:
+            raise Fatal('callgrind %s %s: cannot parse callgrind_annotate'
+                        % (self.label, case))
+        return (total - own) / float(calls)
+
+    def sanity(self, task=None):
+        r = self.vdso_run('sanity', 'time:null', task=task)
         return r.returncode, r.stdout + r.stderr
 
 
@@ -523,7 +647,7 @@ def compare(args, base, series):
         for l in b.describe():
             print('# ' + l)
     for b in (base, series):
-        rc, out = b.sanity()
+        rc, out = b.sanity('host')
         if rc:
             print('# sanity of %s FAILED:' % b.label)
             for l in out.splitlines():
@@ -538,7 +662,7 @@ def compare(args, base, series):
         err = None
         for b in (base, series):
             try:
-                res[b] = b.trace(case_name(fn, arg))
+                res[b] = b.trace(case_name(fn, arg), 'host')
             except Fatal as e:
                 err = '%s: %s' % (b.label, e)
         if err:
@@ -581,6 +705,9 @@ def count(args, builds):
     for fn, arg in cases:
         row = '%-*s' % (w, case_name(fn, arg))
         for b in builds:
+            if args.task == 'timens' and not b.has_timens():
+                row += '%*s' % (cw, 'n/a') * (2 if args.bench else 1)
+                continue
             try:
                 row += '%*d' % (cw, len(b.trace(case_name(fn, arg))))
             except Fatal as e:
@@ -596,11 +723,260 @@ def count(args, builds):
     return bad
 
 
+# ------------------------------------------------------------ the bench table
+
+# the clocks a time namespace offsets: their rows again with the offsets'
+# nanoseconds carrying a second (host fraction 0.5 s)
+CARRY_CASES = [('clock_gettime', c) for c in ('MONOTONIC', 'BOOTTIME',
+                                              'MONOTONIC_RAW',
+                                              'MONOTONIC_COARSE')]
+CARRY_FRAC = 500000000
+
+
+def read_allow():
+    allowed = {}
+    path = os.path.join(HERE, '..', '..', 'tests', 'vdso-host-path.allow')
+    try:
+        with open(path) as f:
+            for ln in f:
+                w = ln.split('#', 1)[0].split()
+                if len(w) == 2:
+                    allowed[w[0]] = int(w[1])
+    except OSError:
+        pass
+    return allowed
+
+
+def measure(args, b, case, task, frac, diffs):
+    """(insns, min ns/call, note) of one cell; None where n/a."""
+    if task == 'timens' and not b.has_timens():
+        return None
+    sc = []
+    try:
+        seq = b.trace(case, task, frac, sc)
+    except Fatal as e:
+        log('# %s %s %s: %s' % (b.label, task, case, e))
+        return ('ERR', 'ERR', str(e).splitlines()[0])
+    note = ''
+    if sc:
+        note = '%s: %s' % (b.label, sc[0][2:])
+    # the minimum over a few processes: on a shared, loaded machine a whole
+    # process may run on a contended CPU
+    best = None
+    for _ in range(args.bench_runs):
+        r = b.vdso_run('bench', case, (args.bench_calls, args.bench_reps),
+                       task=task, frac=frac)
+        m = re.search(r'^([\d.]+) ns/call min', r.stdout, re.M)
+        if not m:
+            log('# %s %s %s bench: %s' % (b.label, task, case, '\n'.join(
+                [r.stderr.strip()] + [l for l in r.stdout.splitlines()
+                                      if 'BAD' in l])))
+            note = (note + '; ' if note else '') + 'bench failed, see the log'
+            best = 'ERR'
+            break
+        if best is None or float(m.group(1)) < best:
+            best = float(m.group(1))
+    diffs[(b.label, task, case, frac)] = seq
+    if args.callgrind:
+        try:
+            cg = b.callgrind(case, task, frac)
+        except Fatal as e:
+            cg = None
+            log('# %s' % e)
+        args.cg_results.append(('%s%s' % (case, '+carry' if frac == CARRY_FRAC
+                                          and task == 'timens' else ''),
+                                '%s %s' % (b.label, 'in-ns' if task == 'timens'
+                                           else 'host'), len(seq), cg))
+    return (len(seq) if not sc else 'ERR', best, note)
+
+
+def fmt_cell(c):
+    if c is None:
+        return 'n/a'
+    if c == '-':
+        return '-'
+    i, t, _ = c
+    return '%s / %s' % (i, '%.2f' % t if isinstance(t, float) else t)
+
+
+def table(args, base, ref, series):
+    allowed = read_allow()
+    cols = [('base', base, 'host'), ('reference', ref, 'host'),
+            ('series', series, 'host'), ('base', base, 'timens'),
+            ('reference', ref, 'timens'), ('series', series, 'timens')]
+    for b in (base, ref, series):
+        for l in b.describe():
+            print('# ' + l)
+    bad = 0
+    for name, b, task in cols:
+        if task == 'timens' and not b.has_timens():
+            print('# sanity %s in-ns: n/a (no time namespace support)' % name)
+            continue
+        rc, out = b.sanity(task)
+        if rc:
+            bad = 1
+            print('# sanity %s %s FAILED:' % (name, task))
+            for l in out.splitlines():
+                print('#   ' + l.lstrip('# '))
+        else:
+            ex = [l for l in out.splitlines() if 'exact, frozen' in l]
+            print('# sanity %s %s: ok%s' % (
+                name, 'in-ns' if task == 'timens' else 'host',
+                ' (live, and exact at %d frozen fractions; no syscall '
+                'from the image)' % len(ex) if task == 'timens' else
+                ' (no syscall from the image)'))
+    print('# cells: instructions per call (single-stepped, exact) / min '
+          'ns/call of %d processes x %d x %d calls (image as built: '
+          'unpatched rdtsc, no lfence; loop + indirect call included)'
+          % (args.bench_runs, args.bench_reps, args.bench_calls))
+    print('# in-ns: host clocks at .%09d s, offsets MONOTONIC* +1000000.7 s,'
+          ' BOOTTIME -1000000.4 s: no carry; "+carry" rows: host at .%09d s,'
+          ' the offset nsec carries a second' % (args.ns_frac, CARRY_FRAC))
+    hdr = ['case', 'base host', 'reference host', 'series host',
+           'base in-ns', 'reference in-ns', 'series in-ns',
+           'series host == base host (insns)',
+           'series in-ns <= reference in-ns (insns)',
+           'time series/reference host', 'time series/reference in-ns']
+    tsv_hdr = ['case', 'base_host_insns', 'base_host_ns',
+               'reference_host_insns', 'reference_host_ns',
+               'series_host_insns', 'series_host_ns',
+               'base_ns_insns', 'base_ns_ns',
+               'reference_ns_insns', 'reference_ns_ns',
+               'series_ns_insns', 'series_ns_ns',
+               'series_host_eq_base_insns', 'series_ns_le_reference_insns',
+               'time_ratio_series_reference_host',
+               'time_ratio_series_reference_ns']
+    rows, tsv, notes, traces = [], [], [], {}
+    todo = [(fn, arg, args.ns_frac, False) for fn, arg in CASES] + \
+           [(fn, arg, CARRY_FRAC, True) for fn, arg in CARRY_CASES]
+    for fn, arg, frac, carry in todo:
+        case = case_name(fn, arg)
+        label = case + ('+carry' if carry else '')
+        cells = []
+        for name, b, task in cols:
+            if carry and task == 'host':
+                cells.append('-')
+                continue
+            c = measure(args, b, case, task, frac, traces)
+            if c and c[2]:
+                notes.append('%s %s: %s' % (label, task, c[2]))
+            cells.append(c)
+        bh, rh, sh, _, rn, sn = cells
+
+        def num(c, k):
+            return c[k] if isinstance(c, tuple) and \
+                not isinstance(c[k], str) else None
+
+        if carry:
+            eq = 'n/a'
+        elif num(bh, 0) is None or num(sh, 0) is None:
+            eq = 'ERR'
+        else:
+            d = num(sh, 0) - num(bh, 0)
+            if d == 0:
+                eq = 'PASS'
+            elif d < 0:
+                eq = 'FEWER(%d)' % d
+            elif d <= allowed.get(case, 0):
+                eq = 'ALLOWED(+%d)' % d
+            else:
+                eq = 'FAIL(+%d)' % d
+        if num(rn, 0) is None or num(sn, 0) is None:
+            le = 'ERR'
+        else:
+            d = num(sn, 0) - num(rn, 0)
+            le = 'PASS' if d <= 0 else 'FAIL(+%d)' % d
+            if d > 0:
+                notes.append('%s: series in-ns executes %d more instructions '
+                             'than reference in-ns' % (label, d))
+
+        def ratio(a, b):
+            x, y = num(a, 1), num(b, 1)
+            return '%.2f' % (x / y) if x is not None and y else \
+                ('-' if a == '-' else 'n/a')
+
+        rh_ratio, rn_ratio = ratio(sh, rh), ratio(sn, rn)
+        row = [label] + [fmt_cell(c) for c in cells] + [eq, le, rh_ratio,
+                                                         rn_ratio]
+        rows.append(row)
+        t = [label]
+        for c in cells:
+            if c is None:
+                t += ['n/a', 'n/a']
+            elif c == '-':
+                t += ['-', '-']
+            else:
+                t += [str(c[0]), '%.2f' % c[1] if isinstance(c[1], float)
+                      else str(c[1])]
+        tsv.append(t + [eq, le, rh_ratio, rn_ratio])
+        if 'ERR' in eq + le:
+            bad = 1
+    w = [max(len(r[i]) for r in rows + [hdr]) for i in range(len(hdr))]
+    print('  '.join('%-*s' % (w[i], hdr[i]) for i in range(len(hdr))).rstrip())
+    for r in rows:
+        print('  '.join('%-*s' % (w[i], r[i]) for i in range(len(r))).rstrip(),
+              flush=True)
+    if args.tsv:
+        with open(args.tsv + '.tmp', 'w') as f:
+            f.write('\t'.join(tsv_hdr) + '\n')
+            for t in tsv:
+                f.write('\t'.join(t) + '\n')
+        os.rename(args.tsv + '.tmp', args.tsv)
+    for n in notes:
+        print('# note: ' + n)
+    if args.callgrind:
+        agree = [x for x in args.cg_results if x[3] is not None and
+                 x[3] == x[2]]
+        print('# callgrind cross-check (Ir in call_case minus its own, / '
+              'calls): %d of %d cells equal the single-step count'
+              % (len(agree), len(args.cg_results)))
+        for case, col, ss, cg in args.cg_results:
+            if cg is None or cg != ss:
+                print('# callgrind: %s %s: single-step %s, callgrind %s'
+                      % (case, col, ss, 'ERR' if cg is None else
+                         '%.2f' % cg))
+    # the per-instruction difference where the series' namespace path is
+    # longer than the reference's
+    if args.diff_out:
+        with open(args.diff_out, 'w') as f:
+            for fn, arg, frac, carry in todo:
+                case = case_name(fn, arg)
+                a = traces.get((ref.label, 'timens', case, frac))
+                b = traces.get((series.label, 'timens', case, frac))
+                if a is None or b is None or len(b) <= len(a):
+                    continue
+                na = ['%-40s %s' % (normalise(t, ref, True), '')
+                      for _, t in a]
+                f.write('## %s%s: reference in-ns %d insns, series in-ns %d\n'
+                        % (case, '+carry' if carry else '', len(a), len(b)))
+                f.write('## annotated traces (offset: insn) and the diff of '
+                        'the normalised instructions\n')
+                for lbl, bb, seq in (('reference', ref, a),
+                                     ('series', series, b)):
+                    f.write('### %s\n' % lbl)
+                    for o, t in seq:
+                        f.write('%6x:  %-45s %s\n'
+                                % (o, t.split('#')[0].strip(),
+                                   normalise(t, bb, True)))
+                f.write('### diff\n')
+                na = [normalise(t, ref, True) for _, t in a]
+                nb = [normalise(t, series, True) for _, t in b]
+                for l in difflib.unified_diff(na, nb, 'reference', 'series',
+                                              n=args.context, lineterm=''):
+                    f.write(l + '\n')
+                f.write('\n')
+    return bad
+
+
 def show(args, b, case):
     for l in b.describe():
         print('# ' + l)
-    seq = b.trace(case)
-    print('# %s: %d instructions' % (case, len(seq)))
+    sc = []
+    seq = b.trace(case, syscalls=sc)
+    print('# %s: %d instructions%s' % (case, len(seq), ' (%s task)' %
+                                       args.task))
+    for l in sc:
+        print(l)
     for o, t in seq:
         print('%6x:  %-45s %s' % (o, t.split('#')[0].strip(),
                                   normalise(t, b, args.resolve_data)))
@@ -620,10 +996,29 @@ def main():
                    help='annotated trace of CASE for one OUT')
     g.add_argument('--layout', action='store_true',
                    help="print vdso-run's LAYOUT argument for one OUT")
+    g.add_argument('--table', action='store_true',
+                   help='the bench table of BASE REF SERIES (host and time '
+                        'namespace task)')
+    ap.add_argument('--task', choices=('host', 'timens'), default='host',
+                    help='with --count/--show/--layout: a task outside any '
+                         'time namespace (default) or inside one')
+    ap.add_argument('--ns-frac', type=int, default=200000000,
+                    help='--task timens: the fraction of a second (ns) the '
+                         'host clocks read at a traced/benched call')
+    ap.add_argument('--tsv', metavar='FILE', help='--table: write it as TSV')
+    ap.add_argument('--callgrind', action='store_true',
+                    help='--table: cross-check every instruction count with '
+                         'valgrind --tool=callgrind')
+    ap.add_argument('--diff-out', metavar='FILE',
+                    help='--table: where the series in-ns path is longer '
+                         'than the reference one, both traces and their '
+                         'diff')
     ap.add_argument('--bench', action='store_true',
                     help='with --count: also min ns/call')
     ap.add_argument('--bench-calls', type=int, default=200000)
     ap.add_argument('--bench-reps', type=int, default=11)
+    ap.add_argument('--bench-runs', type=int, default=3,
+                    help='--table: min over this many processes')
     ap.add_argument('--extra', action='store_true',
                     help='also clock_getres and a syscall-fallback clock')
     ap.add_argument('--alt', metavar='FEATURES',
@@ -639,9 +1034,15 @@ def main():
     ap.add_argument('--cc', default=os.environ.get('CC', 'gcc'))
     ap.add_argument('--keep', action='store_true', help='keep temp files')
     args = ap.parse_args()
+    args.cg_results = []
 
+    if args.task != 'host' and not (args.count or args.show or args.layout):
+        ap.error('--task timens: with --count, --show or --layout')
     if args.count:
         pass
+    elif args.table:
+        if len(args.outs) != 3:
+            ap.error('--table needs BASE_OUT REF_OUT SERIES_OUT')
     elif args.show or args.layout:
         if len(args.outs) != 1:
             ap.error('--show/--layout take one OUT')
@@ -659,8 +1060,11 @@ def main():
                 b.label = '%s#%d' % (b.label, len(builds) + 1)
             builds.append(b)
         if args.layout:
-            print(builds[0].layout)
+            print(builds[0].layout_arg(args.task, args.ns_frac
+                                       if args.task == 'timens' else None))
             return 0
+        if args.table:
+            return table(args, *builds)
         if args.show:
             return show(args, builds[0], args.show)
         if args.count:
