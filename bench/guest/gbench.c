@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gbench: guest-side measurements of time namespaces (bench/guest.sh).
+ * Built statically on the host, run as PID-1's child in the workbench guest
+ * (QEMU TCG: absolute times mean little, the ratios within one boot do).
+ * Prints machine-readable lines "BENCH <key> <value>"; everything else is
+ * commentary. Never fails hard: a part that cannot run prints "na".
+ *
+ *  a) ns/call of clock_gettime() for REALTIME, MONOTONIC, BOOTTIME,
+ *     MONOTONIC_RAW, MONOTONIC_COARSE, through the vDSO (symbol found via
+ *     getauxval(AT_SYSINFO_EHDR)) and through syscall(SYS_clock_gettime),
+ *     by a host task and by a task in a time namespace with nonzero offsets;
+ *     two long-lived workers take turns (one repetition of one case each),
+ *     min over the rounds.
+ *  b) unshare(CLONE_NEWTIME)+fork+_exit+wait vs fork+_exit+wait; setns()
+ *     into a time namespace and back vs the same for a UTS namespace;
+ *     single iterations alternating, 10th percentile ("ns_per_iter").
+ *  c) memory per time namespace: 10,000 namespaces each held by an fd of
+ *     /proc/self/ns/time_for_children; /proc/meminfo deltas (MemFree,
+ *     MemAvailable, Slab) after sync + drop_caches + settling, against
+ *     10,000 fds on one namespace (the cost of the fds themselves).
+ *  d) minor faults taken by the first clock_gettime(CLOCK_MONOTONIC)
+ *     (vDSO) of a freshly forked task, host vs in a fresh namespace (the
+ *     parent calls the vDSO just before fork()); again after reading the
+ *     vDSO text first ("data": the faults on the vvar/timens pages alone).
+ * Everything runs pinned to one vCPU (GB_PIN=N picks it, -1: unpinned).
+ * Argument: the parts to run (default "abcd").
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define NCLK 5
+static const int clk_id[NCLK] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+				  CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE };
+static const char *clk_name[NCLK] = { "REALTIME", "MONOTONIC", "BOOTTIME",
+				      "MONOTONIC_RAW", "MONOTONIC_COARSE" };
+
+typedef int (*cgt_t)(clockid_t, struct timespec *);
+static cgt_t vdso_cgt;
+static int have_timens;
+
+#define OFFSET_SEC 86400L
+
+static void *vdso_sym(const char *name)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	Elf64_Ehdr *eh;
+	Elf64_Phdr *ph;
+	Elf64_Dyn *dyn = NULL, *d;
+	Elf64_Sym *sym = NULL;
+	const char *str = NULL;
+	uint32_t *hash = NULL;
+	long off = 0;
+	int i, got_load = 0;
+
+	if (!base)
+		return NULL;
+	eh = (Elf64_Ehdr *)base;
+	ph = (Elf64_Phdr *)(base + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && !got_load) {
+			off = base + ph[i].p_offset - ph[i].p_vaddr;
+			got_load = 1;
+		} else if (ph[i].p_type == PT_DYNAMIC) {
+			dyn = (Elf64_Dyn *)(base + ph[i].p_offset);
+		}
+	}
+	if (!dyn || !got_load)
+		return NULL;
+	for (d = dyn; d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_STRTAB)
+			str = (const char *)(d->d_un.d_ptr + off);
+		else if (d->d_tag == DT_SYMTAB)
+			sym = (Elf64_Sym *)(d->d_un.d_ptr + off);
+		else if (d->d_tag == DT_HASH)
+			hash = (uint32_t *)(d->d_un.d_ptr + off);
+	}
+	if (!str || !sym || !hash)
+		return NULL;
+	for (i = 0; i < (int)hash[1]; i++) {
+		if (ELF64_ST_TYPE(sym[i].st_info) != STT_FUNC || !sym[i].st_shndx)
+			continue;
+		if (!strcmp(str + sym[i].st_name, name))
+			return (void *)(sym[i].st_value + off);
+	}
+	return NULL;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	if (vdso_cgt)
+		vdso_cgt(CLOCK_MONOTONIC_RAW, &ts);
+	else
+		clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int sys_cgt(clockid_t c, struct timespec *ts)
+{
+	return syscall(SYS_clock_gettime, c, ts);
+}
+
+static void bench(const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void bench(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("BENCH %s ", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : (n < 0 ? -errno : -EIO);
+}
+
+/* unshare(CLONE_NEWTIME) and give the namespace for children nonzero offsets */
+static int new_timens(void)
+{
+	char buf[128];
+	int r;
+
+	if (unshare(CLONE_NEWTIME))
+		return -errno;
+	snprintf(buf, sizeof(buf), "monotonic %ld 0\nboottime %ld 0\n", OFFSET_SEC, OFFSET_SEC);
+	r = write_file("/proc/self/timens_offsets", buf);
+	if (r)
+		printf("# timens_offsets write: %s\n", strerror(-r));
+	return r;
+}
+
+static void *shared(size_t sz)
+{
+	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(0);
+	}
+	memset(p, 0, sz);
+	return p;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+}
+
+/* ---------------------------------------------------------------- a) */
+
+struct a_shm {
+	long n[2][NCLK];		/* iterations per repetition, [mode][clk] */
+	double best[2][2][NCLK];	/* ns/call, [who: 0 host 1 ns][mode: 0 vdso 1 sys][clk] */
+	int64_t parent_mono_ns;
+	double seen_off[2];		/* offset seen by the ns worker, vdso / sys */
+	int ok[2];
+};
+
+#define A_TARGET_NS 1000000LL	/* 1 ms per repetition: short enough to fall between host preemptions */
+#define A_ROUNDS 61
+
+static int64_t a_rep(int mode, int clk, long n)
+{
+	struct timespec ts;
+	cgt_t f = mode ? sys_cgt : vdso_cgt;
+	clockid_t c = clk_id[clk];
+	int64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++)
+		f(c, &ts);
+	return now_ns() - t0;
+}
+
+static void a_worker(struct a_shm *s, int who, int cmd, int done)
+{
+	char b;
+	int mode, clk;
+
+	if (who == 1) {
+		struct timespec v, y;
+
+		vdso_cgt(CLOCK_MONOTONIC, &v);
+		sys_cgt(CLOCK_MONOTONIC, &y);
+		s->seen_off[0] = (v.tv_sec * 1e9 + v.tv_nsec - s->parent_mono_ns) / 1e9;
+		s->seen_off[1] = (y.tv_sec * 1e9 + y.tv_nsec - s->parent_mono_ns) / 1e9;
+	}
+	/* each command byte: one repetition of case 'A' + mode * NCLK + clk */
+	while (read(cmd, &b, 1) == 1 && b != 'q') {
+		long n;
+		double t;
+
+		mode = (b - 'A') / NCLK;
+		clk = (b - 'A') % NCLK;
+		n = s->n[mode][clk];
+		if (!n) {	/* calibrate (host worker, first round) */
+			double pc = 0;
+			int k;
+
+			n = 16;
+			while (a_rep(mode, clk, n) < A_TARGET_NS / 4 && n < (1L << 26))
+				n *= 2;
+			for (k = 0; k < 3; k++) {
+				t = (double)a_rep(mode, clk, n) / n;
+				if (!pc || t < pc)
+					pc = t;
+			}
+			n = A_TARGET_NS / (pc > 0.1 ? pc : 0.1) + 1;
+			s->n[mode][clk] = n;
+		}
+		t = (double)a_rep(mode, clk, n) / n;
+		if (!s->best[who][mode][clk] || t < s->best[who][mode][clk])
+			s->best[who][mode][clk] = t;
+		s->ok[who] = 1;
+		if (write(done, "d", 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+static void part_a(int hostfd)
+{
+	struct a_shm *s = shared(sizeof(*s));
+	int cmd[2][2], done[2][2], nw = have_timens ? 2 : 1, w, r, mode, clk;
+	pid_t pid[2] = { -1, -1 };
+	struct timespec ts;
+	char b;
+
+	for (w = 0; w < nw; w++) {
+		if (pipe(cmd[w]) || pipe(done[w])) {
+			perror("pipe");
+			return;
+		}
+	}
+	fflush(stdout);
+	for (w = 0; w < nw; w++) {
+		if (w == 1) {
+			if (new_timens()) {
+				printf("# a: no time namespace\n");
+				nw = 1;
+				break;
+			}
+			vdso_cgt(CLOCK_MONOTONIC, &ts);
+			s->parent_mono_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		}
+		pid[w] = fork();
+		if (pid[w] == 0) {
+			close(cmd[w][1]);
+			close(done[w][0]);
+			a_worker(s, w, cmd[w][0], done[w][1]);
+		}
+		close(cmd[w][0]);
+		close(done[w][1]);
+	}
+	if (have_timens && setns(hostfd, CLONE_NEWTIME))
+		perror("setns host");
+	/*
+	 * One repetition of one case at a time, the two workers taking turns
+	 * (who goes first alternates), so that both see the same host load;
+	 * the host worker calibrates each case in round 0.
+	 */
+	for (r = 0; r < A_ROUNDS; r++)
+		for (mode = 0; mode < 2; mode++)
+			for (clk = 0; clk < NCLK; clk++)
+				for (w = 0; w < nw; w++) {
+					int x = (r % 2 == 0) ? w : nw - 1 - w;
+					char c = 'A' + mode * NCLK + clk;
+
+					if (write(cmd[x][1], &c, 1) != 1 || read(done[x][0], &b, 1) != 1) {
+						printf("# a: worker %d died\n", x);
+						goto out;
+					}
+				}
+out:
+	for (w = 0; w < nw; w++) {
+		if (write(cmd[w][1], "q", 1) != 1)
+			kill(pid[w], SIGKILL);
+		reap(pid[w]);
+	}
+	for (mode = 0; mode < 2; mode++)
+		for (clk = 0; clk < NCLK; clk++) {
+			char key[96];
+
+			snprintf(key, sizeof(key), "a.%s.%s.host", mode ? "sys" : "vdso", clk_name[clk]);
+			if (s->ok[0])
+				bench(key, "%.2f", s->best[0][mode][clk]);
+			else
+				bench(key, "na");
+			snprintf(key, sizeof(key), "a.%s.%s.ns", mode ? "sys" : "vdso", clk_name[clk]);
+			if (nw == 2 && s->ok[1])
+				bench(key, "%.2f", s->best[1][mode][clk]);
+			else
+				bench(key, "na");
+			snprintf(key, sizeof(key), "a.%s.%s.iters", mode ? "sys" : "vdso", clk_name[clk]);
+			bench(key, "%ld", s->n[mode][clk]);
+		}
+	if (nw == 2 && s->ok[1]) {
+		bench("a.ns_offset_seen.vdso", "%.3f", s->seen_off[0]);
+		bench("a.ns_offset_seen.sys", "%.3f", s->seen_off[1]);
+	}
+	bench("a.rounds", "%d", A_ROUNDS);
+	munmap(s, sizeof(*s));
+}
+
+/* ---------------------------------------------------------------- b) */
+
+enum { B_FORK, B_FORK_NS, B_SETNS_TIME, B_SETNS_UTS, B_N };
+static const char *b_name[B_N] = { "fork_plain", "fork_unshare_time", "setns_time", "setns_uts" };
+static int b_hostfd = -1, b_nsfd = -1, b_hostuts = -1, b_nsuts = -1;
+
+/*
+ * Single iterations, timed one by one, the two operations of a pair
+ * alternating (plain fork / unshare+fork; time / UTS setns round trip), so
+ * that both see the same host load; the estimate is a low percentile of each
+ * (noise on a shared host only ever adds time).
+ */
+#define B_FORK_ITERS 800
+#define B_SETNS_ITERS 3000
+
+static int64_t b_one(int op)
+{
+	int64_t t0 = now_ns(), t;
+	pid_t p;
+
+	switch (op) {
+	case B_FORK_NS:
+		if (unshare(CLONE_NEWTIME))
+			return -1;
+		/* fall through */
+	case B_FORK:
+		p = fork();
+		if (p == 0)
+			_exit(0);
+		if (p < 0)
+			return -1;
+		reap(p);
+		break;
+	case B_SETNS_TIME:
+		if (setns(b_nsfd, CLONE_NEWTIME) || setns(b_hostfd, CLONE_NEWTIME))
+			return -1;
+		break;
+	case B_SETNS_UTS:
+		if (setns(b_hostuts, CLONE_NEWUTS) || setns(b_nsuts, CLONE_NEWUTS))
+			return -1;
+		break;
+	}
+	t = now_ns() - t0;
+	/* undo the pending namespace of B_FORK_NS (outside the timing) */
+	if (op == B_FORK_NS && setns(b_hostfd, CLONE_NEWTIME))
+		return -1;
+	return t;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void part_b(void)
+{
+	/* per op: [0] min, [1] p10, [2] median, [3] samples */
+	double *res = shared(sizeof(double) * B_N * 4);
+	pid_t pid;
+	int op;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		static double smp[B_N][B_SETNS_ITERS];
+		int ok[B_N], pair, i, m[B_N] = { 0 };
+
+		b_hostfd = open("/proc/self/ns/time", O_RDONLY);
+		b_hostuts = open("/proc/self/ns/uts", O_RDONLY);
+		if (have_timens && !new_timens()) {
+			b_nsfd = open("/proc/self/ns/time_for_children", O_RDONLY);
+			if (setns(b_hostfd, CLONE_NEWTIME))
+				perror("setns");
+		}
+		if (!unshare(CLONE_NEWUTS))
+			b_nsuts = open("/proc/self/ns/uts", O_RDONLY);
+		ok[B_FORK] = 1;
+		ok[B_FORK_NS] = have_timens && b_hostfd >= 0;
+		ok[B_SETNS_TIME] = b_nsfd >= 0 && b_hostfd >= 0;
+		ok[B_SETNS_UTS] = b_nsuts >= 0 && b_hostuts >= 0;
+		for (pair = 0; pair < B_N; pair += 2) {
+			int iters = pair ? B_SETNS_ITERS : B_FORK_ITERS;
+
+			for (i = 0; i < iters + iters / 10; i++) {
+				int k;
+
+				for (k = 0; k < 2; k++) {
+					int o = pair + ((i + k) % 2);	/* alternate who goes first */
+					int64_t t;
+
+					if (!ok[o])
+						continue;
+					t = b_one(o);
+					if (t < 0) {
+						printf("# b: %s failed: %s\n", b_name[o], strerror(errno));
+						ok[o] = 0;
+						continue;
+					}
+					if (i >= iters / 10)	/* the first tenth warms up */
+						smp[o][m[o]++] = t;
+				}
+			}
+		}
+		for (op = 0; op < B_N; op++) {
+			if (!ok[op] || !m[op])
+				continue;
+			qsort(smp[op], m[op], sizeof(double), cmp_dbl);
+			res[4 * op] = smp[op][0];
+			res[4 * op + 1] = smp[op][m[op] / 10];
+			res[4 * op + 2] = smp[op][m[op] / 2];
+			res[4 * op + 3] = m[op];
+		}
+		_exit(0);
+	}
+	reap(pid);
+	for (op = 0; op < B_N; op++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "b.%s.ns_per_iter", b_name[op]);
+		if (res[4 * op + 3] > 0)
+			bench(key, "%.1f", res[4 * op + 1]);
+		else
+			bench(key, "na");
+		if (res[4 * op + 3] <= 0)
+			continue;
+		snprintf(key, sizeof(key), "b.%s.min_ns_per_iter", b_name[op]);
+		bench(key, "%.1f", res[4 * op]);
+		snprintf(key, sizeof(key), "b.%s.median_ns_per_iter", b_name[op]);
+		bench(key, "%.1f", res[4 * op + 2]);
+		snprintf(key, sizeof(key), "b.%s.samples", b_name[op]);
+		bench(key, "%.0f", res[4 * op + 3]);
+	}
+}
+
+/* ---------------------------------------------------------------- c) */
+
+#define C_N 10000
+
+struct meminfo { long memfree, memavail, slab; };
+
+static void meminfo(struct meminfo *m)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+
+	memset(m, 0, sizeof(*m));
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "MemFree: %ld", &m->memfree);
+		sscanf(line, "MemAvailable: %ld", &m->memavail);
+		sscanf(line, "Slab: %ld", &m->slab);
+	}
+	fclose(f);
+}
+
+static void settle(void)
+{
+	sync();
+	write_file("/proc/sys/vm/drop_caches", "3");
+	/* RCU frees, vmstat per-cpu deltas are folded once a second */
+	usleep(2500000);
+	write_file("/proc/sys/vm/drop_caches", "3");
+	usleep(500000);
+}
+
+/* in a fresh process: C_N fds, on C_N new namespaces (ns=1) or on one (ns=0) */
+static void c_run(int ns, long *res)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		static int fds[C_N];
+		struct meminfo m0, m1, m2;
+		int i, n = 0;
+
+		/* grow the fd table before the first reading */
+		if (dup2(0, C_N + 100) >= 0)
+			close(C_N + 100);
+		memset(fds, 0xff, sizeof(fds));
+		settle();
+		meminfo(&m0);
+		for (i = 0; i < C_N; i++) {
+			if (ns && unshare(CLONE_NEWTIME)) {
+				printf("# c: unshare #%d: %s\n", i, strerror(errno));
+				break;
+			}
+			fds[i] = open(ns ? "/proc/self/ns/time_for_children" : "/proc/self/ns/time",
+				      O_RDONLY);
+			if (fds[i] < 0) {
+				printf("# c: open #%d: %s\n", i, strerror(errno));
+				break;
+			}
+			n++;
+		}
+		settle();
+		meminfo(&m1);
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		settle();
+		meminfo(&m2);
+		res[0] = n;
+		res[1] = m0.memfree - m1.memfree;
+		res[2] = m0.memavail - m1.memavail;
+		res[3] = m1.slab - m0.slab;
+		res[4] = m2.memfree - m1.memfree;	/* given back after close */
+		res[5] = m1.slab - m2.slab;
+		_exit(0);
+	}
+	reap(pid);
+}
+
+static void part_c(void)
+{
+	long *res = shared(sizeof(long) * 4 * 8);
+	char old[32] = "", buf[32];
+	struct rlimit rl = { C_N + 1024, C_N + 1024 };
+	int fd, k, runs = 4;
+	static const char *what[4] = { "fdonly", "ns", "ns2", "ns3" };
+
+	if (access("/proc/slabinfo", R_OK) == 0)
+		bench("c.slabinfo", "present");
+	else
+		bench("c.slabinfo", "absent");
+	if (!have_timens) {
+		bench("c.ns.n", "na");
+		return;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		perror("setrlimit");
+	fd = open("/proc/sys/user/max_time_namespaces", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t l = read(fd, old, sizeof(old) - 1);
+
+		old[l > 0 ? l : 0] = 0;
+		close(fd);
+		bench("c.max_time_namespaces", "%ld", atol(old));
+		snprintf(buf, sizeof(buf), "%d", 4 * C_N);
+		if (atol(old) < 2 * C_N && write_file("/proc/sys/user/max_time_namespaces", buf))
+			printf("# c: cannot raise max_time_namespaces\n");
+	}
+	for (k = 0; k < runs; k++)
+		c_run(k > 0, res + 8 * k);
+	if (old[0])
+		write_file("/proc/sys/user/max_time_namespaces", old);
+	for (k = 0; k < runs; k++) {
+		long *r = res + 8 * k;
+		char key[64];
+
+		snprintf(key, sizeof(key), "c.%s.n", what[k]);
+		bench(key, "%ld", r[0]);
+		if (!r[0])
+			continue;
+		snprintf(key, sizeof(key), "c.%s.memfree_kib", what[k]);
+		bench(key, "%ld", r[1]);
+		snprintf(key, sizeof(key), "c.%s.memavail_kib", what[k]);
+		bench(key, "%ld", r[2]);
+		snprintf(key, sizeof(key), "c.%s.slab_kib", what[k]);
+		bench(key, "%ld", r[3]);
+		snprintf(key, sizeof(key), "c.%s.freed_kib", what[k]);
+		bench(key, "%ld", r[4]);
+		snprintf(key, sizeof(key), "c.%s.slab_freed_kib", what[k]);
+		bench(key, "%ld", r[5]);
+	}
+}
+
+/* ---------------------------------------------------------------- d) */
+
+#define D_TRIALS 5
+
+/* the vDSO image's pages (text), from its ELF header */
+static void vdso_text(unsigned long *start, unsigned long *len)
+{
+	unsigned long base = getauxval(AT_SYSINFO_EHDR);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)base;
+	Elf64_Phdr *ph;
+	int i;
+
+	*start = base;
+	*len = 0;
+	if (!base)
+		return;
+	ph = (Elf64_Phdr *)(base + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_memsz > *len)
+			*len = ph[i].p_offset + ph[i].p_memsz;
+}
+
+/* COW-fault the stack pages below the caller's frame that a call may use */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char buf[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(buf); i += 256)
+		buf[i] = 0;
+}
+
+/*
+ * out[0]: minor faults of the first vDSO clock_gettime(CLOCK_MONOTONIC),
+ * out[1]: of the second; with pretouch, the vDSO text was read first, so
+ * out[0] counts the faults on the data (vvar/timens) pages alone.
+ */
+static void __attribute__((noinline)) d_child(long *out, int pretouch)
+{
+	struct rusage r0, r1, r2, r3;
+	struct timespec ts;
+	unsigned long a, len, sum = 0;
+
+	/* touch (COW) the stack, the rusage buffers and the code first */
+	memset(&ts, 0, sizeof(ts));
+	a = len = 0;
+	if (pretouch)	/* reads the vDSO's ELF header: only here */
+		vdso_text(&a, &len);
+	getrusage(RUSAGE_SELF, &r0);
+	getrusage(RUSAGE_SELF, &r1);
+	getrusage(RUSAGE_SELF, &r2);
+	getrusage(RUSAGE_SELF, &r3);
+	touch_stack();
+	if (pretouch)
+		for (; len; a += 4096, len = len > 4096 ? len - 4096 : 0)
+			sum += *(volatile unsigned char *)a;
+
+	getrusage(RUSAGE_SELF, &r0);
+	vdso_cgt(CLOCK_MONOTONIC, &ts);
+	getrusage(RUSAGE_SELF, &r1);
+	vdso_cgt(CLOCK_MONOTONIC, &ts);
+	getrusage(RUSAGE_SELF, &r2);
+	out[0] = r1.ru_minflt - r0.ru_minflt;
+	out[1] = r2.ru_minflt - r1.ru_minflt;
+	out[2] = r1.ru_majflt - r0.ru_majflt + (sum & 0);
+	_exit(0);
+}
+
+static void part_d(int hostfd)
+{
+	/* [pretouch][who][trial][4] */
+	long *res = shared(sizeof(long) * 2 * 2 * D_TRIALS * 4);
+	int who, t, pre;
+	pid_t pid;
+
+#define D_RES(pre, who, t) (res + 4 * (((pre) * 2 + (who)) * D_TRIALS + (t)))
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec w;
+
+		for (t = 0; t < D_TRIALS; t++)
+			for (pre = 0; pre < 2; pre++)
+				for (who = 0; who < (have_timens ? 2 : 1); who++) {
+					pid_t c;
+
+					if (who == 1 && new_timens())
+						continue;
+					/* the parent has just used the vDSO: its PTEs are there to be copied */
+					vdso_cgt(CLOCK_MONOTONIC, &w);
+					c = fork();
+					if (c == 0)
+						d_child(D_RES(pre, who, t), pre);
+					reap(c);
+					if (who == 1 && setns(hostfd, CLONE_NEWTIME))
+						perror("setns");
+				}
+		_exit(0);
+	}
+	reap(pid);
+	for (pre = 0; pre < 2; pre++)
+		for (who = 0; who < 2; who++) {
+			long mn = 1 << 30, mx = -1, mx2 = -1;
+			const char *w = who ? "ns" : "host", *what = pre ? "data" : "first";
+			char key[64];
+
+			for (t = 0; t < D_TRIALS; t++) {
+				long *r = D_RES(pre, who, t);
+
+				if (r[0] < mn) mn = r[0];
+				if (r[0] > mx) mx = r[0];
+				if (r[1] > mx2) mx2 = r[1];
+			}
+			if (who == 1 && !have_timens) {
+				snprintf(key, sizeof(key), "d.ns.%s_min", what);
+				bench(key, "na");
+				continue;
+			}
+			snprintf(key, sizeof(key), "d.%s.%s_min", w, what);
+			bench(key, "%ld", mn);
+			snprintf(key, sizeof(key), "d.%s.%s_max", w, what);
+			bench(key, "%ld", mx);
+			if (!pre) {
+				snprintf(key, sizeof(key), "d.%s.second_max", w);
+				bench(key, "%ld", mx2);
+			}
+		}
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+	char cs[64] = "";
+	FILE *f;
+	struct utsname u;
+	int hostfd, pin;
+	const char *parts = argc > 1 ? argv[1] : "abcd";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fscanf(f, "%63s", cs) != 1)
+			cs[0] = 0;
+		fclose(f);
+	}
+	bench("clocksource", "%s", cs[0] ? cs : "unknown");
+	if (uname(&u) == 0) {
+		char *c;
+
+		for (c = u.version; *c; c++)
+			if (*c == ' ')
+				*c = '_';
+		bench("kernel", "%s/%s", u.release, u.version);
+	}
+	vdso_cgt = (cgt_t)vdso_sym("__vdso_clock_gettime");
+	if (!vdso_cgt) {
+		printf("# no vDSO clock_gettime found, using libc\n");
+		vdso_cgt = clock_gettime;
+	}
+	bench("vdso_found", "%d", vdso_cgt != clock_gettime);
+	hostfd = open("/proc/self/ns/time", O_RDONLY);
+	have_timens = hostfd >= 0 && access("/proc/self/timens_offsets", F_OK) == 0;
+	bench("timens", "%d", have_timens);
+	/*
+	 * Pin everything (children inherit it) to one vCPU: under TCG on a
+	 * loaded host, a fork/exit/wait spread over two vCPU threads mostly
+	 * measures the host's scheduling. GB_PIN=-1 leaves it unpinned.
+	 */
+	pin = getenv("GB_PIN") ? atoi(getenv("GB_PIN")) : (sysconf(_SC_NPROCESSORS_ONLN) > 1);
+	if (pin >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(pin, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			pin = -1;
+	}
+	bench("pinned_cpu", "%d", pin);
+	if (strchr(parts, 'a'))
+		part_a(hostfd);
+	if (strchr(parts, 'b'))
+		part_b();
+	if (strchr(parts, 'd'))
+		part_d(hostfd);
+	if (strchr(parts, 'c'))
+		part_c();
+	bench("done", "1");
+	return 0;
+}

@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""report.py OUT.tsv KERNEL=CONSOLE_LOG=E_JSONL...
+
+The table of bench/guest.sh from the guests' "BENCH key value" lines and the
+single-step samples of part e (bench/guest/gdbstep.py). Columns: base,
+reference, series, series/reference, target, and pass/fail of the target
+for reference and series. Writes the same as TSV to OUT.tsv."""
+import json
+import re
+import sys
+
+LABEL = {'base': 'base', 'reference': 'reference', 'series-y': 'series'}
+KS = ['base', 'reference', 'series']
+CLOCKS = ['REALTIME', 'MONOTONIC', 'BOOTTIME', 'MONOTONIC_RAW', 'MONOTONIC_COARSE']
+
+out_tsv = sys.argv[1]
+B = {k: {} for k in KS}      # BENCH values per kernel: key -> [value per boot]
+E = {k: {} for k in KS}      # part e samples per kernel, by who
+seen = set()
+for arg in sys.argv[2:]:
+    kern, log, ej = arg.split('=', 2)
+    k = LABEL.get(kern, kern)
+    seen.add(k)
+    try:
+        for ln in open(log, errors='replace'):
+            m = re.search(r'BENCH (\S+) (\S+)', ln)
+            if m:
+                B[k].setdefault(m.group(1), []).append(m.group(2))
+    except OSError:
+        pass
+    try:
+        for ln in open(ej):
+            r = json.loads(ln)
+            if r.get('complete'):
+                E[k].setdefault(r['who'], []).append(r)
+    except (OSError, ValueError):
+        pass
+
+
+def nums(k, key):
+    v = []
+    for x in B[k].get(key, []):
+        try:
+            v.append(float(x))
+        except ValueError:
+            pass
+    return v
+
+
+def num(k, key, agg=min):
+    """the value over all boots of kernel k (default: the minimum)"""
+    v = nums(k, key)
+    return agg(v) if v else None
+
+
+def sval(k, key):
+    v = B[k].get(key)
+    return v[0] if v else None
+
+
+rows = []   # metric, {k: value}, ratio, target, pass_ref, pass_ser, note
+
+
+def fmt(v, f):
+    if v is None:
+        return '-'
+    if isinstance(v, str):
+        return v
+    return f % v
+
+
+def row(metric, vals, f='%.3f', target='', check=None, ratio=True, note=''):
+    """vals: {kernel: number or str}; check(kernel) -> True/False/None"""
+    r, s = vals.get('reference'), vals.get('series')
+    sr = '-'
+    if ratio and isinstance(r, (int, float)) and isinstance(s, (int, float)) and r:
+        sr = '%.3f' % (s / r)
+    pr = ps = ''
+    if check:
+        def pf(k):
+            if not isinstance(vals.get(k), (int, float)):
+                return '-'
+            c = check(k)
+            return '-' if c is None else ('PASS' if c else 'FAIL')
+        pr, ps = pf('reference'), pf('series')
+    rows.append([metric] + [fmt(vals.get(k), f) for k in KS] + [sr, target, pr, ps, note])
+
+
+# --- which kernels
+kernel_row = ['kernel (uname -r/-v)'] + [(sval(k, 'kernel') or '-') for k in KS] + ['-', '', '', '', '']
+
+# --- sanity
+cs = {k: ('tsc' if set(B[k].get('clocksource', [])) == {'tsc'} else ','.join(sorted(set(B[k].get('clocksource', []))))) for k in KS if k in seen}
+rows.append(['clocksource'] + [cs.get(k) or '-' for k in KS] + ['-', 'tsc'] +
+            [('PASS' if cs.get(k) == 'tsc' else 'FAIL') if k in seen else '-' for k in ('reference', 'series')] +
+            ['vDSO numbers are meaningless with another clocksource'])
+tsc_ok = {k: cs.get(k) == 'tsc' for k in KS}
+row('a.ns_offset_seen_s (vdso)', {k: num(k, 'a.ns_offset_seen.vdso') for k in KS}, '%.3f',
+    ratio=False, note='CLOCK_MONOTONIC in the namespace minus outside; offset written: 86400')
+
+# --- a) clock_gettime
+for path in ('vdso', 'sys'):
+    for c in CLOCKS:
+        host = {k: num(k, 'a.%s.%s.host' % (path, c)) if tsc_ok[k] or k not in seen else 'invalid' for k in KS}
+        ns = {k: num(k, 'a.%s.%s.ns' % (path, c)) if tsc_ok[k] or k not in seen else 'invalid' for k in KS}
+        row('a.%s.%s host ns/call' % (path, c), host, '%.1f',
+            note='min of rounds and boots; series/reference compares different boots')
+        rat = {k: (ns[k] / host[k] if isinstance(ns[k], float) and isinstance(host[k], float) and host[k]
+                   else None) for k in KS}
+        row('a.%s.%s in-ns/host' % (path, c), rat, '%.3f', note='ratio of the mins over all boots')
+
+def per_boot(k, a, b):
+    """a/b per boot, as text"""
+    x, y = nums(k, a), nums(k, b)
+    if not x or len(x) != len(y):
+        return None
+    return ' '.join('%.3f' % (p / q) for p, q in zip(x, y) if q)
+
+
+row('a.vdso.MONOTONIC in-ns/host per boot',
+    {k: per_boot(k, 'a.vdso.MONOTONIC.ns', 'a.vdso.MONOTONIC.host') for k in KS}, ratio=False,
+    note='the spread between boots')
+row('a.sys.MONOTONIC in-ns/host per boot',
+    {k: per_boot(k, 'a.sys.MONOTONIC.ns', 'a.sys.MONOTONIC.host') for k in KS}, ratio=False)
+
+# --- b) fork and setns
+rate = {}
+for op in ('fork_plain', 'fork_unshare_time', 'setns_time', 'setns_uts'):
+    rate[op] = {k: (1e9 / num(k, 'b.%s.ns_per_iter' % op) if num(k, 'b.%s.ns_per_iter' % op) else None)
+                for k in KS}
+row('b.fork+exit+wait per s', rate['fork_plain'], '%.1f',
+    note='single iterations alternating with the other of the pair, 10th percentile, best boot; the guest program is pinned to one vCPU')
+row('b.unshare(NEWTIME)+fork+exit+wait per s', rate['fork_unshare_time'], '%.1f')
+def med_ratio(k, a, b):
+    """median over boots of a/b (both measured in the same boot)"""
+    x, y = nums(k, a), nums(k, b)
+    v = sorted(p / q for p, q in zip(x, y) if q) if len(x) == len(y) else []
+    if not v:
+        return None
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+fr = {k: med_ratio(k, 'b.fork_plain.ns_per_iter', 'b.fork_unshare_time.ns_per_iter') for k in KS}
+row('b.unshare+fork / plain fork', fr, '%.3f', '>= 0.9', lambda k: fr[k] >= 0.9,
+    note='rates of the 10th percentiles, both in the same boot; median over boots')
+med = {k: (num(k, 'b.fork_plain.median_ns_per_iter') / num(k, 'b.fork_unshare_time.median_ns_per_iter')
+           if num(k, 'b.fork_plain.median_ns_per_iter') and num(k, 'b.fork_unshare_time.median_ns_per_iter')
+           else None) for k in KS}
+row('b.unshare+fork / plain fork (medians)', med, '%.3f', note='for the noise')
+mins = {k: (num(k, 'b.fork_plain.min_ns_per_iter') / num(k, 'b.fork_unshare_time.min_ns_per_iter')
+            if num(k, 'b.fork_plain.min_ns_per_iter') and num(k, 'b.fork_unshare_time.min_ns_per_iter')
+            else None) for k in KS}
+row('b.unshare+fork / plain fork (minima)', mins, '%.3f')
+row('b.unshare+fork / plain fork per boot',
+    {k: per_boot(k, 'b.fork_plain.ns_per_iter', 'b.fork_unshare_time.ns_per_iter') for k in KS}, ratio=False)
+row('b.setns time round trips per s', rate['setns_time'], '%.0f')
+row('b.setns uts round trips per s', rate['setns_uts'], '%.0f')
+sr = {k: med_ratio(k, 'b.setns_uts.ns_per_iter', 'b.setns_time.ns_per_iter') for k in KS}
+row('b.setns time / uts round trip', sr, '%.3f', '>= 0.5', lambda k: sr[k] >= 0.5)
+med = {k: (num(k, 'b.setns_uts.median_ns_per_iter') / num(k, 'b.setns_time.median_ns_per_iter')
+           if num(k, 'b.setns_uts.median_ns_per_iter') and num(k, 'b.setns_time.median_ns_per_iter')
+           else None) for k in KS}
+row('b.setns time / uts (medians)', med, '%.3f', note='for the noise')
+mins = {k: (num(k, 'b.setns_uts.min_ns_per_iter') / num(k, 'b.setns_time.min_ns_per_iter')
+            if num(k, 'b.setns_uts.min_ns_per_iter') and num(k, 'b.setns_time.min_ns_per_iter')
+            else None) for k in KS}
+row('b.setns time / uts (minima)', mins, '%.3f')
+row('b.setns time / uts per boot',
+    {k: per_boot(k, 'b.setns_uts.ns_per_iter', 'b.setns_time.ns_per_iter') for k in KS}, ratio=False)
+
+
+# --- c) memory
+def per_ns(k, field):
+    vals = []
+    for run in ('ns', 'ns2', 'ns3'):
+        n, v = num(k, 'c.%s.n' % run), num(k, 'c.%s.%s' % (run, field))
+        if n and v is not None:
+            vals.append(v / n)
+    return min(vals) if vals else None
+
+
+def per_fd(k, field):
+    n, v = num(k, 'c.fdonly.n'), num(k, 'c.fdonly.%s' % field)
+    return v / n if n and v is not None else None
+
+
+raw = {k: per_ns(k, 'memfree_kib') for k in KS}
+tol = 0.1
+row('c.KiB per namespace, MemFree (ns+fd)', raw, '%.2f', '<= reference',
+    lambda k: None if k == 'reference' or raw['reference'] is None else raw[k] <= raw['reference'] + tol,
+    note='10,000 namespaces each held by an fd; min of 3 runs; pass within %.1f KiB' % tol)
+row('c.KiB per namespace, MemAvailable', {k: per_ns(k, 'memavail_kib') for k in KS}, '%.2f')
+row('c.KiB per namespace, Slab', {k: per_ns(k, 'slab_kib') for k in KS}, '%.2f',
+    note='SLOB kernels: Slab = slob pages; no /proc/slabinfo')
+fd = {k: per_fd(k, 'memfree_kib') for k in KS}
+row('c.KiB per fd alone (10,000 fds, one ns)', fd, '%.2f', note='the cost of the fds themselves')
+net = {k: (raw[k] - fd[k] if raw[k] is not None and fd[k] is not None else None) for k in KS}
+row('c.KiB per namespace, net of the fd', net, '%.2f', '<= reference',
+    lambda k: None if k == 'reference' or net['reference'] is None else net[k] <= net['reference'] + tol)
+fr = {k: (per_ns(k, 'freed_kib') / raw[k] if raw[k] and per_ns(k, 'freed_kib') is not None else None)
+      for k in KS}
+row('c.freed after close / taken', fr, '%.2f', ratio=False, note='sanity: about 1')
+slabinfo = {k: sval(k, 'c.slabinfo') for k in KS if k in seen}
+rows.append(['c./proc/slabinfo'] + [slabinfo.get(k) or '-' for k in KS] + ['-', '', '', '',
+            'tinyconfig: SLOB, so no slabinfo; meminfo used'])
+
+
+# --- d) faults
+def dval(k, who, what='first'):
+    mn, mx = num(k, 'd.%s.%s_min' % (who, what)), num(k, 'd.%s.%s_max' % (who, what), max)
+    if mn is None:
+        return None
+    return mn if mn == mx else '%d..%d' % (mn, mx)
+
+
+dh = {k: dval(k, 'host') for k in KS}
+dn = {k: dval(k, 'ns') for k in KS}
+row('d.faults of 1st clock_gettime, host task', dh, '%d', ratio=False, note='min..max of 5 fresh tasks per boot, all boots')
+row('d.faults of 1st clock_gettime, ns task', dn, '%d', '== host',
+    lambda k: dn[k] == dh[k], ratio=False)
+row('d.of them on data pages, host task', {k: dval(k, 'host', 'data') for k in KS}, '%d', ratio=False,
+    note='the same with the vDSO text read before: the faults on the vvar/timens pages alone')
+row('d.of them on data pages, ns task', {k: dval(k, 'ns', 'data') for k in KS}, '%d', ratio=False)
+
+# --- e) syscall path, single-stepped
+def emin(k, who):
+    s = E[k].get(who)
+    return min(s, key=lambda r: r['total']) if s else None
+
+
+def erange(k, who, key):
+    s = E[k].get(who)
+    if not s:
+        return None
+    lo, hi = min(r[key] for r in s), max(r[key] for r in s)
+    return lo if lo == hi else '%d..%d' % (lo, hi)
+
+
+eh = {k: emin(k, 'host') for k in KS}
+en = {k: emin(k, 'ns') for k in KS}
+tot = {k: (eh[k]['total'] if eh[k] else None) for k in KS}
+row('e.host syscall insns, entry..sysret (min)', tot, '%d',
+    note='entry_SYSCALL_64 to the first user instruction, single-stepped; rep string iterations count once; '
+    'CLOCK_REALTIME set so that wall_to_monotonic has ~0 ns (no normalisation loop); %s samples' %
+    '/'.join(str(len(E[k].get('host', []))) for k in KS))
+row('e.host syscall insns, all samples', {k: erange(k, 'host', 'total') for k in KS}, '%d', ratio=False)
+row('e.host __x64_sys_clock_gettime insns (min)', {k: (eh[k]['sys_fn'] if eh[k] else None) for k in KS},
+    '%d')
+row('e.host insns in *timens*/*time_ns* functions', {k: (eh[k]['ns_named'] if eh[k] else None) for k in KS},
+    '%d')
+dif = {k: (tot[k] - tot['base'] if tot[k] is not None and tot['base'] is not None else None) for k in KS}
+row('e.host namespace work = insns - base', dif, '%d', '<= 3', lambda k: dif[k] <= 3, ratio=False)
+row('e.ns task syscall insns (min)', {k: (en[k]['total'] if en[k] else None) for k in KS}, '%d')
+
+# per-function differences against base (host, min samples), as notes
+notes = []
+if eh['base']:
+    for k in ('reference', 'series'):
+        if not eh[k]:
+            continue
+        a, b = eh['base']['per_fn'], eh[k]['per_fn']
+        d = {f: b.get(f, 0) - a.get(f, 0) for f in set(a) | set(b)}
+        d = {f: v for f, v in d.items() if v}
+        notes.append('e: %s - base, per function: ' % k +
+                     (', '.join('%s %+d' % (f, v) for f, v in sorted(d.items(), key=lambda x: -abs(x[1])))
+                      or 'none'))
+
+# --- print
+hdr = ['metric', 'base', 'reference', 'series', 'series/reference', 'target', 'pass_reference',
+       'pass_series', 'note']
+with open(out_tsv, 'w') as f:
+    f.write('\t'.join(hdr) + '\n')
+    for r in [kernel_row] + rows:
+        f.write('\t'.join(str(x) for x in r) + '\n')
+w = [max(len(str(r[i])) for r in rows + [hdr]) for i in range(len(hdr) - 1)]
+for r in [hdr] + rows:
+    print('  '.join(str(x).ljust(w[i]) for i, x in enumerate(r[:-1])).rstrip())
+print()
+print('Notes:')
+print('  kernels: ' + '; '.join('%s %s' % (k, v) for k, v in zip(KS, kernel_row[1:4])))
+printed = set()
+for r in rows:
+    if r[-1] and r[-1] not in printed:
+        printed.add(r[-1])
+        print('  %s: %s' % (r[0], r[-1]))
+for n in notes:
+    print('  ' + n)
+missing = [k for k in KS if k not in seen]
+if missing:
+    print('  not run: ' + ', '.join(missing))
