@@ -14,11 +14,11 @@
 #      entry_SYSCALL_64 to the return to user space, single-stepped through
 #      QEMU's gdbstub; the namespace work = the difference to base
 # Guest side: bench/guest/gbench.c (a-d), bench/guest/gstep.c (e); host side:
-# bench/guest/gdbstep.py (gdb), bench/guest/report.py (the table).
+# bench/host/gdbstep.py (gdb), bench/host/report.py (the table).
 #
-# Boots through tests/boot.sh (console logs in build/bench/guest-logs/<stamp>/);
+# Boots through guest/boot.sh (console logs in build/bench/guest-logs/<stamp>/);
 # QEMU gets "-gdb tcp:127.0.0.1:PORT" through a PATH shim
-# (bench/guest/qemu-shim.sh) and the guest boots with nokaslr (WB_APPEND).
+# (bench/host/qemu-shim.sh) and the guest boots with nokaslr (WB_APPEND).
 # Kernels are stable copies in build/bench/kernels/ (refreshed from build/out/
 # when a newer complete build is there). GB_ROUNDS (default 3): boots per
 # kernel (a, b, d are repeated; minimum over boots). Results:
@@ -98,7 +98,7 @@ for p in gbench gstep; do
 		say "cannot build bench/guest/$p.c (see ${logs#"$top"/}/build.log)"
 done
 mkdir -p "$work/shim"
-ln -sf "$top/bench/guest/qemu-shim.sh" "$work/shim/qemu-system-x86_64"
+ln -sf "$top/bench/host/qemu-shim.sh" "$work/shim/qemu-system-x86_64"
 export WB_REAL_QEMU
 WB_REAL_QEMU=$(command -v qemu-system-x86_64)
 
@@ -134,7 +134,7 @@ boot_one() { # KERNEL ROUND
 	tb=$(date +%s)
 	say "round $r: booting $k (console: ${log#"$top"/})"
 	WB_APPEND="nokaslr ${WB_APPEND:-}" WB_QEMU_EXTRA="-gdb tcp:127.0.0.1:$port" \
-		PATH="$work/shim:$PATH" bash tests/boot.sh "$kd/bzImage" "$img" check "$log" 600 &
+		PATH="$work/shim:$PATH" bash guest/boot.sh "$kd/bzImage" "$img" check "$log" 600 &
 	bpid=$!
 	if [ "$r" = 1 ]; then
 		: >"$ej"
@@ -144,7 +144,7 @@ boot_one() { # KERNEL ROUND
 		if [ -n "$stop" ]; then
 			ns=$(grep -ao 'GSTEP READY .* ns=[01]' "$log" | head -1 | sed 's/.*ns=//')
 			GS_PORT=$port GS_VMLINUX=$kd/vmlinux GS_SYSMAP=$kd/System.map GS_OUT=$ej GS_STOP=$stop \
-				GS_NS=$ns GS_SAMPLES=5 timeout 300 gdb -nx -batch -x bench/guest/gdbstep.py >"$glog" 2>&1
+				GS_NS=$ns GS_SAMPLES=5 timeout 300 gdb -nx -batch -x bench/host/gdbstep.py >"$glog" 2>&1
 			grep '^gdbstep:' "$glog" | sed "s/^/guest-bench: $k: /"
 		else
 			say "$k: the stepping program did not start (part e missing)"
@@ -163,7 +163,7 @@ for r in $(seq 1 "$rounds"); do
 done
 
 # --- table ------------------------------------------------------------------------------
-python3 bench/guest/report.py "$logs/guest.tsv" "${runs[@]}" | tee "$logs/guest.txt"
+python3 bench/host/report.py "$logs/guest.tsv" "${runs[@]}" | tee "$logs/guest.txt"
 if [ -s "$logs/guest.tsv" ]; then
 	cp "$logs/guest.tsv" "$out/guest-$stamp.tsv"
 	cp "$logs/guest.txt" "$out/guest-$stamp.txt"

@@ -17,12 +17,12 @@ if [ -z "${BENCH_NO_BUILD:-}" ]; then
 		echo "bench: series build failed"
 fi
 
-# 1. vDSO, natively (bench/vdso-run): one table. Per case, for a task
+# 1. vDSO, natively (tests/vdso-host-path/vdso-run.c): one table. Per case, for a task
 #    outside any time namespace (host) in base, reference and series, and
 #    for a task inside one (in-ns) in reference and series (base: n/a):
 #    instructions per call (exact, single-stepped) / min ns/call of several
 #    repetitions; pass/fail: series host == base host (instructions; within
-#    tests/vdso-host-path.allow: ALLOWED), series in-ns <= reference in-ns;
+#    tests/vdso-host-path/allow: ALLOWED), series in-ns <= reference in-ns;
 #    time ratios series/reference. Each image is sanity-checked first (the
 #    in-ns results exactly against host + offset, no fallback syscall).
 #    TSV: build/bench/vdso-<stamp>.tsv and vdso-latest.tsv; where the series
@@ -33,7 +33,7 @@ fi
 callgrind=--callgrind
 { [ -n "${BENCH_NO_CALLGRIND:-}" ] || ! command -v valgrind >/dev/null; } && callgrind=
 echo "== vDSO: instructions per call / min ns/call (this CPU, one run)"
-nice python3 bench/vdso-run/vdso-path-check.py --table \
+nice python3 tests/vdso-host-path/vdso-path-check.py --table \
 	--bench-calls 100000 --bench-reps 31 --bench-runs 5 $callgrind \
 	--tsv "$out/vdso-$stamp.tsv" --diff-out "$out/vdso-timens-diff-$stamp.txt" \
 	build/out/base build/out/reference build/out/series-y \

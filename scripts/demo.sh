@@ -19,9 +19,9 @@ mkdir -p build/guest build/logs
 bash guest/mkinitramfs.sh build/guest/demo.cpio.gz "$td" guest/demo.sh
 k=build/out/series-y/arch/x86/boot/bzImage
 if [ "$mode" = shell ]; then
-	exec bash tests/boot.sh "$k" build/guest/demo.cpio.gz shell
+	exec bash guest/boot.sh "$k" build/guest/demo.cpio.gz shell
 fi
 echo "demo: booting the series kernel under QEMU (console: build/logs/console-demo.log)"
-bash tests/boot.sh "$k" build/guest/demo.cpio.gz demo build/logs/console-demo.log 300
+bash guest/boot.sh "$k" build/guest/demo.cpio.gz demo build/logs/console-demo.log 300
 sed -n '/WB-GUEST/,/WB-END/p' build/logs/console-demo.log | grep -v '^WB-END'
 grep -q WB-END build/logs/console-demo.log || { echo "demo: the guest did not finish; see the log" >&2; exit 1; }

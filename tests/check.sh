@@ -51,7 +51,7 @@ build series-clients "$kt" configs/timens-y.config configs/clients.config; c_ok=
 # more in the series (TIME_NS=y) than in base. Single-stepped on this CPU.
 if [ $base_ok = 0 ] && [ $y_ok = 0 ]; then
 	say "vDSO host path: base against series-y (log: build/logs/vdso-host-path.log)"
-	bash tests/vdso-host-path.sh "$top/build/out/base" "$top/build/out/series-y" | tee -a "$results"
+	bash tests/vdso-host-path/check.sh "$top/build/out/base" "$top/build/out/series-y" | tee -a "$results"
 fi
 
 # --- 3. Guest test programs --------------------------------------------------
@@ -112,7 +112,7 @@ boot_and_parse() { # NAME BZIMAGE TESTDIR
 	mkdir -p "$top/build/guest"
 	bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $nm/initramfs"; return; }
 	say "booting $nm (console: build/logs/console-$nm.log)"
-	bash tests/boot.sh "$k" "$img" check "$log" 900
+	bash guest/boot.sh "$k" "$img" check "$log" 900
 	python3 tests/parse-console.py "$log" "$nm" $(cat "$td/list") | tee -a "$results"
 }
 
@@ -145,9 +145,9 @@ if [ $n_ok = 0 ]; then
 	boot_and_parse series-n "$top/build/out/series-n/arch/x86/boot/bzImage" "$td"
 fi
 # Series with criu and crun (issue 8): Debian 12's real tools on a root file
-# system disk (scripts/mkrootfs.sh, cached), the tests chrooted into it.
+# system disk (guest/mkrootfs.sh, cached), the tests chrooted into it.
 if [ $c_ok = 0 ]; then
-	if bash scripts/mkrootfs.sh; then
+	if bash guest/mkrootfs.sh; then
 		td=$top/build/tests/series-clients; rm -rf "$td"; mkdir -p "$td/clients"; : >"$td/list"
 		if gcc -O2 -Wall -static -o "$td/clients/clockloop" tests/guest/clients/clockloop.c \
 			2>>"$logs/tests-build.log"; then
@@ -161,7 +161,7 @@ if [ $c_ok = 0 ]; then
 			result "FAIL tests-build/clockloop  # see build/logs/tests-build.log"
 		fi
 	else
-		result "FAIL series-clients/rootfs  # scripts/mkrootfs.sh failed, see build/logs/rootfs.log"
+		result "FAIL series-clients/rootfs  # guest/mkrootfs.sh failed, see build/logs/rootfs.log"
 	fi
 fi
 

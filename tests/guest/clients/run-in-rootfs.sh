@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installed in the guest's /tests as criu-timens and crun-timens: runs
 # /tests/clients/<own name>.sh with bash in the root file system of the
-# virtio disk /dev/vda (Debian 12 with criu and crun, scripts/mkrootfs.sh).
+# virtio disk /dev/vda (Debian 12 with criu and crun, guest/mkrootfs.sh).
 # The disk is attached with snapshot=on: nothing written here survives.
 R=/mnt/rootfs
 name=$(basename "$0")

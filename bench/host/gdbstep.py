@@ -1,4 +1,4 @@
-# gdb -nx -batch -x bench/guest/gdbstep.py  (part e of bench/guest.sh)
+# gdb -nx -batch -x bench/host/gdbstep.py  (part e of bench/guest.sh)
 #
 # Attach to QEMU's gdbstub, stop a clock_gettime(CLOCK_MONOTONIC) syscall of
 # bench/guest/gstep at entry_SYSCALL_64 (condition: %rax == 228 and the

@@ -2,7 +2,7 @@
 """report.py OUT.tsv KERNEL=CONSOLE_LOG=E_JSONL...
 
 The table of bench/guest.sh from the guests' "BENCH key value" lines and the
-single-step samples of part e (bench/guest/gdbstep.py). Columns: base,
+single-step samples of part e (bench/host/gdbstep.py). Columns: base,
 reference, series, series/reference, target, and pass/fail of the target
 for reference and series. Writes the same as TSV to OUT.tsv."""
 import json

@@ -1,20 +1,20 @@
 #!/bin/bash
-# vdso-host-path.sh BASE_OUT SERIES_OUT: what a task outside any time
+# vdso-host-path/check.sh BASE_OUT SERIES_OUT: what a task outside any time
 # namespace executes in __vdso_clock_gettime, __vdso_gettimeofday and
 # __vdso_time of the series (CONFIG_TIME_NS=y) against base, single-stepped
-# in user space (bench/vdso-run). One PASS/FAIL line per case: the series
+# in user space (tests/vdso-host-path/vdso-run.c). One PASS/FAIL line per case: the series
 # may not execute more instructions than base, beyond the allowances in
-# tests/vdso-host-path.allow. The full diff is in build/logs/vdso-host-path.log.
+# tests/vdso-host-path/allow. The full diff is in build/logs/vdso-host-path.log.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 base=$1 series=$2
 log=$top/build/logs/vdso-host-path.log
-if ! python3 "$top/bench/vdso-run/vdso-path-check.py" --wait 0 "$base" "$series" >"$log" 2>&1 &&
+if ! python3 "$top/tests/vdso-host-path/vdso-path-check.py" --wait 0 "$base" "$series" >"$log" 2>&1 &&
    ! grep -q '^not ok\|^ok' "$log"; then
 	echo "FAIL vdso-host-path/run  # vdso-path-check failed, see build/logs/vdso-host-path.log"
 	exit 0
 fi
-python3 - "$log" "$top/tests/vdso-host-path.allow" <<'PY'
+python3 - "$log" "$top/tests/vdso-host-path/allow" <<'PY'
 import re, sys
 log, allow = sys.argv[1], sys.argv[2]
 names = {'realtime': 'REALTIME', 'monotonic': 'MONOTONIC', 'boottime': 'BOOTTIME',
@@ -48,7 +48,7 @@ for ln in open(log):
     b, s = int(c.group(1)), int(c.group(2))
     extra = s - b
     if extra <= allowed.get(case, 0):
-        how = 'fewer' if extra < 0 else ('allowed, see tests/vdso-host-path.allow' if extra else 'same count, other order')
+        how = 'fewer' if extra < 0 else ('allowed, see tests/vdso-host-path/allow' if extra else 'same count, other order')
         print(f'PASS vdso-host-path/{case}  # base {b}, series {s} ({how})')
     else:
         print(f'FAIL vdso-host-path/{case}  # base {b}, series {s}: {extra} more than base')
