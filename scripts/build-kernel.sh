@@ -2,7 +2,8 @@
 # build-kernel.sh NAME SRCDIR FRAGMENT...
 # Out-of-tree build of SRCDIR in build/out/NAME: tinyconfig + configs/guest.config
 # + the given fragments, with ccache. Reuses what is built; checks that every
-# option a fragment asks for is what the final .config has.
+# option the fragments (guest.config included) ask for is what the final
+# .config has. Usually called through vbuild of scripts/variants.sh.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=$1 src=$2; shift 2
@@ -22,22 +23,25 @@ cat "${frags[@]}" > "$tmp/frag"
 KCONFIG_CONFIG="$tmp/o/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp/o" \
 	"$tmp/o/.config" "$tmp/frag" >/dev/null
 make -s -C "$src" O="$tmp/o" olddefconfig >/dev/null
-# Every CONFIG_X=y / "is not set" line of the fragments must hold.
+# Every option the fragments name must hold in the final .config, the last
+# value of the fragments winning (as kunit_tool's validate_config): "=n" and
+# "is not set" both mean absent or "is not set".
 bad=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*) opt=${line%%=*}; val=${line#*=}
-		have=$(grep -E "^$opt=|^# $opt is not set" "$tmp/o/.config" || true)
-		if [ "$val" = n ]; then
-			[ -z "$have" ] || [ "$have" = "# $opt is not set" ] || { echo "config: $opt wanted n, got $have" >&2; bad=1; }
-		else
-			[ "$have" = "$line" ] || { echo "config: wanted $line, got '${have:-unset}'" >&2; bad=1; }
-		fi ;;
-	"# CONFIG_"*" is not set") opt=$(echo "$line" | awk '{print $2}')
-		if grep -q "^$opt=" "$tmp/o/.config"; then echo "config: $opt wanted unset" >&2; bad=1; fi ;;
-	esac
-done < <(cat "$@" /dev/null)
+while read -r opt val; do
+	have=$(grep -E "^$opt=|^# $opt is not set" "$tmp/o/.config" || true)
+	if [ "$val" = n ]; then
+		[ -z "$have" ] || [ "$have" = "# $opt is not set" ] ||
+			{ echo "config: $opt wanted n, got $have" >&2; bad=1; }
+	else
+		[ "$have" = "$opt=$val" ] ||
+			{ echo "config: wanted $opt=$val, got '${have:-unset}'" >&2; bad=1; }
+	fi
+done < <(awk '
+	/^CONFIG_[A-Za-z0-9_]+=/ { i = index($0, "="); o = substr($0, 1, i - 1); v[o] = substr($0, i + 1); if (!(o in seen)) { seen[o] = 1; ord[++n] = o } }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { o = $2; v[o] = "n"; if (!(o in seen)) { seen[o] = 1; ord[++n] = o } }
+	END { for (i = 1; i <= n; i++) print ord[i], v[ord[i]] }' "${frags[@]}")
 [ $bad = 0 ] || { echo "build-kernel: $name: the config does not hold what the fragments ask" >&2; exit 1; }
+[ -z "${WB_CONFIG_ONLY:-}" ] || { echo "build-kernel: $name: the config holds every fragment"; exit 0; }
 if ! cmp -s "$tmp/o/.config" "$out/.config"; then
 	cp "$tmp/o/.config" "$out/.config"
 fi

@@ -1,0 +1,88 @@
+#!/bin/bash
+# Source this: the kernel variants of configs/variants and the architectures
+# of configs/arches, for every script of the workbench.
+#
+#   variants TARGET          names of the variants whose targets= has TARGET
+#   vget NAME KEY [DEFAULT]  a field of a variant (tree arch frags tests disk mem
+#                            timeout slow targets), DEFAULT where it has none
+#   vhas NAME KEY WORD       true if the comma list KEY of NAME holds WORD
+#   vsrc NAME                the source tree of NAME (build/linux or a work tree)
+#   vfrags NAME              the fragment files of NAME, one per line
+#   vout NAME                its build directory, build/out/NAME
+#   vimage NAME              its kernel image
+#   aget ARCH COLUMN         qemu machine cpu console image of configs/arches
+wb_top=${wb_top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+wb_variants=$wb_top/configs/variants
+wb_arches=$wb_top/configs/arches
+
+_vline() { # NAME: the line of NAME, or fail loudly
+	local l
+	l=$(awk -v n="$1" '$1 == n && $1 !~ /^#/' "$wb_variants")
+	if [ -z "$l" ]; then
+		echo "variants: no variant '$1' in configs/variants" >&2
+		return 1
+	fi
+	echo "$l"
+}
+variants() {
+	awk -v t="$1" '!/^#/ && NF {
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^targets=/) {
+				n = split(substr($i, 9), a, ",")
+				for (j = 1; j <= n; j++) if (a[j] == t) print $1
+			}
+	}' "$wb_variants"
+}
+vget() { # NAME KEY [DEFAULT]
+	local l v
+	l=$(_vline "$1") || return 1
+	v=$(echo "$l" | tr ' \t' '\n\n' | sed -n "s/^$2=//p" | tail -1)
+	[ -n "$v" ] || v=${3:-}
+	[ "$v" = - ] && v=
+	echo "$v"
+}
+vhas() { # NAME KEY WORD
+	local v
+	v=$(vget "$1" "$2") || return 1
+	case ",$v," in *",$3,"*) return 0 ;; esac
+	return 1
+}
+vsrc() {
+	local t
+	t=$(vget "$1" tree) || return 1
+	case $t in
+	series) echo "$wb_top/build/linux" ;;
+	base | reference) echo "$wb_top/build/wt/$t" ;;
+	*) echo "variants: $1: unknown tree '$t'" >&2; return 1 ;;
+	esac
+}
+vfrags() {
+	local f fs
+	fs=$(vget "$1" frags) || return 1
+	for f in ${fs//,/ }; do
+		[ -f "$wb_top/configs/$f.config" ] ||
+			{ echo "variants: $1: no configs/$f.config" >&2; return 1; }
+		echo "$wb_top/configs/$f.config"
+	done
+}
+vout() { echo "$wb_top/build/out/$1"; }
+aget() { # ARCH COLUMN
+	local col
+	case $2 in qemu) col=2 ;; machine) col=3 ;; cpu) col=4 ;; console) col=5 ;; image) col=6 ;;
+	*) echo "variants: unknown arch column $2" >&2; return 1 ;; esac
+	awk -v a="$1" -v c=$col '!/^#/ && $1 == a { print $c; found = 1 } END { exit !found }' "$wb_arches" ||
+		{ echo "variants: no arch '$1' in configs/arches" >&2; return 1; }
+}
+vimage() {
+	local a
+	a=$(vget "$1" arch x86_64) || return 1
+	echo "$(vout "$1")/$(aget "$a" image)"
+}
+# vbuild NAME: build variant NAME (scripts/build-kernel.sh), log build/logs/build-NAME.log
+vbuild() {
+	local src frags
+	src=$(vsrc "$1") || return 1
+	frags=$(vfrags "$1") || return 1
+	# shellcheck disable=SC2086
+	bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
+}
