@@ -7,14 +7,15 @@ cd "$top"
 out=$top/build/bench
 mkdir -p "$out"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-# BENCH_NO_BUILD=1: measure build/out as it is (e.g. while others build there)
+wb_top=$top
+source scripts/variants.sh
+# The kernels of configs/variants with targets=bench (base, reference, series-y).
+# BENCH_NO_BUILD=1: measure build/out as it is.
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
 	bash scripts/prepare.sh >/dev/null || exit 0
-	bash scripts/build-kernel.sh base build/wt/base >/dev/null || echo "bench: base build failed"
-	bash scripts/build-kernel.sh reference build/wt/reference configs/timens-y.config >/dev/null ||
-		echo "bench: reference build failed"
-	bash scripts/build-kernel.sh series-y build/linux configs/timens-y.config >/dev/null ||
-		echo "bench: series build failed"
+	for v in $(variants bench); do
+		vbuild "$v" >/dev/null || echo "bench: $v build failed (build/logs/build-$v.log)"
+	done
 fi
 
 # 1. vDSO, natively (tests/vdso-host-path/vdso-run.c): one table. Per case, for a task

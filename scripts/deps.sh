@@ -1,9 +1,12 @@
 #!/bin/bash
-# Install what the workbench needs (Debian 12). Idempotent and quiet when done.
+# Install what the workbench needs (Debian 12): the one list of every target's
+# packages (kernels, guests, rootfs, the host-path check, bench). Idempotent
+# and quiet when done.
 set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
 libelf-dev libssl-dev sparse gcc-multilib cpio xz-utils rsync kmod dwarves
-util-linux git make gcc perl python3 file binutils libc6-dev-x32 debootstrap e2fsprogs"
+util-linux git make gcc perl python3 file binutils libc6-dev-x32 debootstrap e2fsprogs
+unifdef debian-archive-keyring gdb valgrind"
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

@@ -1,9 +1,13 @@
 #!/bin/bash
-# make series-check: every patch of branch series builds with CONFIG_TIME_NS=y
-# and =n (bisectable), passes checkpatch --strict, and adds no sparse warning
-# in the files it touches (make C=1 on the incremental rebuild).
+# make series-check: every patch of branch series builds in each variant of
+# configs/variants with targets=series-check (CONFIG_TIME_NS=y and =n:
+# bisectable) without a warning in the files it touches, passes checkpatch
+# --strict, and adds no W=1 or sparse warning on the lines it adds (make
+# W=1 C=2 of the objects it touches, after the incremental rebuild).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+wb_top=$top
+source "$top/scripts/variants.sh"
 kt=$top/build/linux
 # Build in build/linux itself, one commit after the other, into the same
 # output directories as make check: every step is an incremental build.
@@ -34,23 +38,36 @@ for c in $(git -C "$kt" rev-list --reverse base..series); do
 	# "y" build is then the same configuration without the option.
 	has_time_ns=1
 	git -C "$kt" grep -q '^config TIME_NS$' "$c" -- init/Kconfig || has_time_ns=0
-	for v in y n; do
-		frag=$top/configs/timens-$v.config note=
+	for v in $(variants series-check); do
+		frags=$(vfrags "$v") note=
 		if [ $has_time_ns = 0 ]; then
-			frag=/dev/null note=" (no CONFIG_TIME_NS yet)"
+			frags=$(echo "$frags" | grep -v '/timens-[yn]\.config$')
+			note=" (no CONFIG_TIME_NS yet)"
 		fi
-		if bash "$top/scripts/build-kernel.sh" "series-$v" "$wt" "$frag" >"$logs/$i-build-$v.log" 2>&1; then
-			res PASS "patch$i/build-TIME_NS=$v$note"
+		# shellcheck disable=SC2086
+		if bash "$top/scripts/build-kernel.sh" "$v" "$wt" $frags >"$logs/$i-build-$v.log" 2>&1; then
+			# A warning of the compiler in a file the patch touches fails it.
+			touched=$(git -C "$kt" diff --name-only "$c~1" "$c" | sed 's/[.[*^$]/\\&/g' | paste -sd'|')
+			w=
+			[ -n "$touched" ] && w=$(grep -E 'warning:' "$top/build/logs/build-$v.log" | grep -E "($touched):" | head -1)
+			if [ -n "$w" ]; then
+				res FAIL "patch$i/build-$v" "warning: $w"
+			else
+				res PASS "patch$i/build-$v$note"
+			fi
 		else
-			res FAIL "patch$i/build-TIME_NS=$v" "see $logs/$i-build-$v.log"
+			res FAIL "patch$i/build-$v" "see $logs/$i-build-$v.log"
 		fi
 	done
-	# sparse over the C files this patch touches (TIME_NS=y objects)
+	# W=1 and sparse over the C files this patch touches (TIME_NS=y objects)
 	files=$(git -C "$kt" diff --name-only "$c~1" "$c" -- '*.c' | grep -v '^tools/' || true)
 	objs=
 	for f in $files; do [ -f "$top/build/out/series-y/${f%.c}.o" ] && objs="$objs ${f%.c}.o"; done
 	if [ -n "$objs" ]; then
-		make -s -C "$wt" O="$top/build/out/series-y" C=2 CC="ccache gcc" $objs >"$logs/$i-sparse.log" 2>&1
+		if ! make -s -C "$wt" O="$top/build/out/series-y" W=1 C=2 CC="ccache gcc" $objs >"$logs/$i-sparse.log" 2>&1; then
+			res FAIL "patch$i/w1-sparse" "make W=1 C=2 failed, see $logs/$i-sparse.log"
+			continue
+		fi
 		# Only warnings on lines this patch adds count: the files have
 		# warnings of their own in the base tree.
 		git -C "$kt" diff -U0 "$c~1" "$c" -- $files >"$logs/$i-diff"
@@ -73,9 +90,9 @@ for ln in open(sys.argv[2]):
 PY
 )
 		if [ -n "$new" ]; then
-			res FAIL "patch$i/sparse" "$(echo "$new" | head -1)"
+			res FAIL "patch$i/w1-sparse" "$(echo "$new" | head -1)"
 		else
-			res PASS "patch$i/sparse"
+			res PASS "patch$i/w1-sparse"
 		fi
 	fi
 done

@@ -1,9 +1,18 @@
 #!/bin/bash
 # make check: every test. Prints PASS/FAIL/SKIP lines, then "N passed, N failed".
-# Logs: build/logs/ (console-*.log per boot, build-*.log per kernel, results.txt).
+# Logs: build/logs/ (results.txt, build-*.log per kernel, console-*.log and
+# tests-*.log per guest boot, VARIANT/PROGRAM.log per guest program).
+#
+# The kernels and what their guests run come from configs/variants (targets=check):
+# each is built (scripts/build-kernel.sh through vbuild), its test programs are
+# collected by the tests_KIND functions below for the kinds in its tests= field,
+# it boots (guest/boot.sh) and tests/parse-console.py judges its two logs.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+wb_top=$top
+# shellcheck source=../scripts/variants.sh
+source scripts/variants.sh
 logs=$top/build/logs
 mkdir -p "$logs"
 results=$logs/results.txt
@@ -16,10 +25,13 @@ die() { result "FAIL $1  # $2"; summary; exit 1; }
 summary() {
 	local p f s
 	p=$(grep -c '^PASS' "$results"); f=$(grep -c '^FAIL' "$results"); s=$(grep -c '^SKIP' "$results")
-	echo "check: $(( $(date +%s) - t0 ))s; logs in build/logs/ (results.txt, console-*.log)"
+	echo "check: $(( $(date +%s) - t0 ))s; logs in build/logs/ (results.txt, console-*.log, tests-*.log)"
 	grep '^FAIL' "$results" | sed 's/^/check: failed: /'
 	echo "$p passed, $f failed, $s skipped"
 }
+
+# --- 0. The judge judged: parse-console.py against its fixture logs ---------
+bash tests/parser/run.sh | tee -a "$results"
 
 bash scripts/prepare.sh || die prepare "scripts/prepare.sh failed"
 kt=$top/build/linux
@@ -40,130 +52,175 @@ else
 fi
 
 # --- 2. Kernels --------------------------------------------------------------
-build() { bash scripts/build-kernel.sh "$@" || { result "FAIL build/$1  # see build/logs/build-$1.log"; return 1; }; result "PASS build/$1"; }
-build base "$top/build/wt/base"; base_ok=$?
-build series-y "$kt" configs/timens-y.config; y_ok=$?
-build series-n "$kt" configs/timens-n.config; n_ok=$?
-# The real container tools (criu, crun) need more of the kernel: own build.
-build series-clients "$kt" configs/timens-y.config configs/clients.config; c_ok=$?
+declare -A built
+for v in $(variants check); do
+	if vbuild "$v"; then
+		result "PASS build/$v"
+		built[$v]=1
+	else
+		result "FAIL build/$v  # see build/logs/build-$v.log"
+	fi
+done
 
 # The vDSO host path: a task outside any time namespace must not execute
 # more in the series (TIME_NS=y) than in base. Single-stepped on this CPU.
-if [ $base_ok = 0 ] && [ $y_ok = 0 ]; then
+if [ -n "${built[base]:-}" ] && [ -n "${built[series-y]:-}" ]; then
 	say "vDSO host path: base against series-y (log: build/logs/vdso-host-path.log)"
-	bash tests/vdso-host-path/check.sh "$top/build/out/base" "$top/build/out/series-y" | tee -a "$results"
+	bash tests/vdso-host-path/check.sh "$(vout base)" "$(vout series-y)" | tee -a "$results"
+else
+	result "FAIL vdso-host-path/run  # base or series-y did not build"
 fi
 
 # --- 3. Guest test programs --------------------------------------------------
+# tests_KIND TESTDIR VARIANT: put the programs of KIND into TESTDIR and their
+# names into TESTDIR/list, in the order the guest runs them. 1 if one failed
+# to build (its FAIL line is written).
 ksft=$kt/tools/testing/selftests
 cflags="-O2 -g -Wall -I$ksft"
+tlog=$logs/tests-build.log
+: >"$tlog"
 mkprog() { # mkprog OUTDIR NAME SRC [extra cflags]
 	local o=$1 nm=$2 src=$3; shift 3
-	gcc $cflags "$@" -o "$o/$nm" "$src" 2>>"$logs/tests-build.log" ||
+	gcc $cflags "$@" -o "$o/$nm" "$src" >>"$tlog" 2>&1 ||
 		{ result "FAIL tests-build/$nm  # see build/logs/tests-build.log"; return 1; }
 	echo "$nm" >>"$o/list"
 }
-: >"$logs/tests-build.log"
-selftests() { # selftests OUTDIR KBUILD_OUT: build the series' timens selftests
-	local o=$1 kout=$2 d=$ksft/timens p
-	[ -d "$d" ] || return 2
-	mkdir -p "$o/ksft"
-	make -s -C "$kt" O="$kout" headers >>"$logs/tests-build.log" 2>&1
-	if ! make -C "$d" OUTPUT="$o/ksft" KHDR_INCLUDES="-isystem $kout/usr/include" \
-		>>"$logs/tests-build.log" 2>&1; then
+# ksft_install SRCDIR KBUILD_OUT DEST TARGET: kselftest's own build and
+# install of TARGET (make install INSTALL_PATH=...), with the uapi headers of
+# the kernel built in KBUILD_OUT.
+ksft_install() {
+	local src=$1 kout=$2 dest=$3 target=$4
+	make -s -C "$kt" O="$kout" headers >>"$tlog" 2>&1 || return 1
+	rm -rf "$dest"
+	make -C "$src/tools/testing/selftests" TARGETS="$target" BUILD="$dest.build" \
+		KHDR_INCLUDES="-isystem $kout/usr/include" INSTALL_PATH="$dest" install \
+		>>"$tlog" 2>&1
+}
+# ksft_add DEST TARGET TD PREFIX [PROG...]: the programs of kselftest-list.txt
+# (or just PROG...) into TD as PREFIX+name.
+ksft_add() {
+	local dest=$1 target=$2 td=$3 prefix=$4 p; shift 4
+	for p in ${*:-$(sed -n "s/^$target://p" "$dest/kselftest-list.txt")}; do
+		# An x32 program cannot even start on a kernel without the x32 ABI.
+		if [ "$p" = clocks_x32 ] && ! grep -q '^CONFIG_X86_X32_ABI=y' "$kout_cur/.config"; then
+			result "SKIP $(basename "$td")/clocks_x32  # the kernel has no x32 ABI"
+			continue
+		fi
+		cp "$dest/$target/$p" "$td/$prefix$p" && echo "$prefix$p" >>"$td/list"
+	done
+}
+
+tests_no_timens() { mkprog "$1" no_timens tests/guest/no_timens.c; }
+
+# The series' own selftests (tools/testing/selftests/timens of branch series).
+tests_selftests() {
+	local td=$1 v=$2
+	kout_cur=$(vout "$v")
+	if [ ! -d "$ksft/timens" ]; then
+		result "SKIP $v/timens-selftests  # the series has no selftests yet"
+		return 0
+	fi
+	if ! ksft_install "$kt" "$kout_cur" "$td/.ksft" timens; then
 		result "FAIL tests-build/timens-selftests  # see build/logs/tests-build.log"
 		return 1
 	fi
-	for p in $(make -s -C "$d" OUTPUT="$o/ksft" -pn 2>/dev/null |
-		   sed -n 's/^TEST_GEN_PROGS := //p' | head -1); do
-		p=$(basename "$p")
-		# An x32 program cannot even start on a kernel without the x32 ABI.
-		if [ "$p" = clocks_x32 ] && ! grep -q '^CONFIG_X86_X32_ABI=y' "$kout/.config"; then
-			result "SKIP $(basename "$o")/clocks_x32  # the kernel has no x32 ABI"
-			continue
-		fi
-		cp "$o/ksft/$p" "$o/$p" && echo "$p" >>"$o/list"
-	done
+	ksft_add "$td/.ksft" timens "$td" ""
 }
 
-# The selftests of tag reference, as its users run them against any kernel:
-# tools/testing/selftests/timens and pidfd_setns_test, built from the
-# reference tree with the series' uapi headers, named ref-*.
-refselftests() { # refselftests OUTDIR KBUILD_OUT
-	local o=$1 kout=$2 rt=$top/build/wt/reference/tools/testing/selftests p
-	local kh="-isystem $kout/usr/include"
-	mkdir -p "$o/ref"
-	if ! make -C "$rt/timens" OUTPUT="$o/ref" KHDR_INCLUDES="$kh" \
-		>>"$logs/tests-build.log" 2>&1 ||
-	   ! make -C "$rt/pidfd" OUTPUT="$o/ref" KHDR_INCLUDES="$kh" \
-		"$o/ref/pidfd_setns_test" >>"$logs/tests-build.log" 2>&1; then
+# The selftests of tag reference, as their users run them against any
+# kernel: timens and pidfd_setns_test, built from the reference tree with the
+# series' uapi headers, named ref-*.
+tests_ref_selftests() {
+	local td=$1 v=$2 rt=$top/build/wt/reference
+	kout_cur=$(vout "$v")
+	if ! ksft_install "$rt" "$kout_cur" "$td/.ref-timens" timens ||
+	   ! ksft_install "$rt" "$kout_cur" "$td/.ref-pidfd" pidfd; then
 		result "FAIL tests-build/reference-selftests  # see build/logs/tests-build.log"
 		return 1
 	fi
-	for p in $(make -s -C "$rt/timens" OUTPUT="$o/ref" -pn 2>/dev/null |
-		   sed -n 's/^TEST_GEN_PROGS := //p' | head -1) pidfd_setns_test; do
-		p=$(basename "$p")
-		cp "$o/ref/$p" "$o/ref-$p" && echo "ref-$p" >>"$o/list"
+	ksft_add "$td/.ref-timens" timens "$td" ref-
+	ksft_add "$td/.ref-pidfd" pidfd "$td" ref- pidfd_setns_test
+}
+
+# util-linux's unshare and nsenter, as users run them.
+tests_util_linux() {
+	local td=$1
+	gcc -O2 -Wall -o "$td/clk" tests/guest/clk.c >>"$tlog" 2>&1 ||
+		{ result "FAIL tests-build/clk  # see build/logs/tests-build.log"; return 1; }
+	install -m 755 tests/guest/util-linux.sh "$td/util-linux" && echo util-linux >>"$td/list"
+}
+
+# Bad input, random sequences, races, lifetime and limits.
+tests_fuzz() {
+	local td=$1 p rc=0
+	for p in fuzz_offsets fuzz_sequence timens_races timens_lifetime; do
+		mkprog "$td" "$p" "tests/guest/$p.c" -lpthread || rc=1
+	done
+	return $rc
+}
+
+# Debian 12's criu and crun from a root file system disk (guest/mkrootfs.sh,
+# cached), the tests chrooted into it.
+tests_clients() {
+	local td=$1 t
+	if ! bash guest/mkrootfs.sh; then
+		result "FAIL $2/rootfs  # guest/mkrootfs.sh failed, see build/logs/rootfs.log"
+		return 1
+	fi
+	mkdir -p "$td/clients"
+	gcc -O2 -Wall -static -o "$td/clients/clockloop" tests/guest/clients/clockloop.c >>"$tlog" 2>&1 ||
+		{ result "FAIL tests-build/clockloop  # see build/logs/tests-build.log"; return 1; }
+	cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh "$td/clients/"
+	for t in criu-timens crun-timens; do
+		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/$t" && echo $t >>"$td/list"
 	done
 }
 
-boot_and_parse() { # NAME BZIMAGE TESTDIR
-	local nm=$1 k=$2 td=$3 img=$top/build/guest/$1.cpio.gz log=$logs/console-$1.log
-	mkdir -p "$top/build/guest"
-	bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $nm/initramfs"; return; }
-	say "booting $nm (console: build/logs/console-$nm.log)"
-	bash guest/boot.sh "$k" "$img" check "$log" 900
-	python3 tests/parse-console.py "$log" "$nm" $(cat "$td/list") | tee -a "$results"
+# kmemleak: cleared before the first program, scanned after the last.
+tests_kmemleak() {
+	local td=$1
+	install -m 755 tests/guest/kmemleak.sh "$td/kmemleak"
+	printf '#!/bin/sh\nexec /tests/kmemleak clear\n' >"$td/kmemleak-clear"
+	chmod 755 "$td/kmemleak-clear"
+	echo kmemleak-clear | cat - "$td/list" >"$td/list.new" && mv "$td/list.new" "$td/list"
+	echo kmemleak >>"$td/list"
 }
 
-# Base: no trace of time namespaces through the ABI.
-if [ $base_ok = 0 ]; then
-	td=$top/build/tests/base; rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
-	mkprog "$td" no_timens tests/guest/no_timens.c
-	boot_and_parse base "$top/build/out/base/arch/x86/boot/bzImage" "$td"
-fi
-# Series, CONFIG_TIME_NS=y: the series' selftests.
-if [ $y_ok = 0 ]; then
-	td=$top/build/tests/series-y; rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
-	selftests "$td" "$top/build/out/series-y"
-	if [ $? = 2 ]; then
-		result "SKIP series-y/timens-selftests  # the series has no selftests yet"
-		mkprog "$td" no_timens tests/guest/no_timens.c
-	fi
-	# The reference's own selftests (timens, pidfd setns), unchanged
-	refselftests "$td" "$top/build/out/series-y"
-	# util-linux's unshare and nsenter, as users run them
-	gcc -O2 -Wall -o "$td/clk" tests/guest/clk.c
-	install -m 755 tests/guest/util-linux.sh "$td/util-linux" && echo util-linux >>"$td/list"
-	boot_and_parse series-y "$top/build/out/series-y/arch/x86/boot/bzImage" "$td"
-fi
-# Series, CONFIG_TIME_NS=n: the selftests skip cleanly; the ABI says "no time namespaces".
-if [ $n_ok = 0 ]; then
-	td=$top/build/tests/series-n; rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
-	selftests "$td" "$top/build/out/series-n"
-	mkprog "$td" no_timens tests/guest/no_timens.c
-	boot_and_parse series-n "$top/build/out/series-n/arch/x86/boot/bzImage" "$td"
-fi
-# Series with criu and crun (issue 8): Debian 12's real tools on a root file
-# system disk (guest/mkrootfs.sh, cached), the tests chrooted into it.
-if [ $c_ok = 0 ]; then
-	if bash guest/mkrootfs.sh; then
-		td=$top/build/tests/series-clients; rm -rf "$td"; mkdir -p "$td/clients"; : >"$td/list"
-		if gcc -O2 -Wall -static -o "$td/clients/clockloop" tests/guest/clients/clockloop.c \
-			2>>"$logs/tests-build.log"; then
-			cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh "$td/clients/"
-			for t in criu-timens crun-timens; do
-				install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/$t" && echo $t >>"$td/list"
-			done
-			WB_DISK=$top/build/rootfs.img boot_and_parse series-clients \
-				"$top/build/out/series-clients/arch/x86/boot/bzImage" "$td"
-		else
-			result "FAIL tests-build/clockloop  # see build/logs/tests-build.log"
+boot_and_parse() { # VARIANT TESTDIR
+	local v=$1 td=$2 img=$top/build/guest/$1.cpio.gz
+	local clog=$logs/console-$1.log glog=$logs/tests-$1.log slow mem to disk rc=0
+	slow=$(vget "$v" slow 1) mem=$(vget "$v" mem 1024) to=$(vget "$v" timeout 900)
+	mkdir -p "$top/build/guest"
+	cp tests/guest/ktap.sh "$td/ktap.sh"
+	bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $v/initramfs"; return; }
+	disk=
+	[ "$(vget "$v" disk)" = rootfs ] && disk=$top/build/rootfs.img
+	say "booting $v (console: build/logs/console-$v.log, tests: build/logs/tests-$v.log)"
+	WB_DISK=$disk WB_MEM=$mem WB_TESTLOG=$glog WB_ARCH=$(vget "$v" arch x86_64) \
+		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow" \
+		bash guest/boot.sh "$(vimage "$v")" "$img" check "$clog" "$to" || rc=$?
+	say "$v: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
+	rm -rf "${logs:?}/$v"
+	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v" \
+		--logdir "$logs/$v" $(cat "$td/list") | tee -a "$results"
+}
+
+for v in $(variants check); do
+	[ -n "${built[$v]:-}" ] || continue
+	kinds=$(vget "$v" tests)
+	[ -n "$kinds" ] || continue
+	td=$top/build/tests/$v
+	rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
+	for k in ${kinds//,/ }; do
+		fn=tests_${k//-/_}
+		if ! declare -F "$fn" >/dev/null; then
+			result "FAIL $v/tests  # unknown kind of tests '$k' in configs/variants"
+			continue
 		fi
-	else
-		result "FAIL series-clients/rootfs  # guest/mkrootfs.sh failed, see build/logs/rootfs.log"
-	fi
-fi
+		"$fn" "$td" "$v"
+	done
+	boot_and_parse "$v" "$td"
+done
 
 summary
 ! grep -q '^FAIL' "$results"

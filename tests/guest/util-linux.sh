@@ -1,6 +1,8 @@
 #!/bin/sh
 # util-linux's unshare and nsenter, as users run them, against the series:
 # the clocks seen inside must be the host's plus the offsets. KTAP.
+# ktap.sh next to this script (/tests in the guest)
+. "${KTAP_SH:-$(dirname "$0")/ktap.sh}" || exit 1
 # Absolute paths: busybox's shell would run its own applets otherwise.
 unshare=/usr/bin/unshare
 nsenter=/usr/bin/nsenter
@@ -12,16 +14,10 @@ child_of() {
 		if [ "$ppid" = "$1" ]; then echo "$pid"; return; fi
 	done
 }
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $1"; }
-skipall() { echo "1..0 # SKIP $1"; exit 4; }
 
-echo "TAP version 13"
-[ -e /proc/self/ns/time ] || skipall "no time namespaces in this kernel"
-[ "$(id -u)" = 0 ] || skipall "needs root"
-echo "1..8"
+ktap_header
+[ -e /proc/self/ns/time ] || ktap_skip_all "no time namespaces in this kernel"
+[ "$(id -u)" = 0 ] || ktap_skip_all "needs root"
 
 # host_mono / host_boot: the host clocks now, in seconds
 host() { /tests/clk | awk -v f="$1" '$1 == "vdso" { print $f }'; }
@@ -39,10 +35,10 @@ check() {
 	wb=$(awk -v h="$hb" -v o="$bo" 'BEGIN { print h + o }')
 	if [ -n "$vm" ] && near "$wm" "$vm" && near "$wm" "$sm" &&
 	   near "$wb" "$vb" && near "$wb" "$sb"; then
-		ok "$name"
+		ktap_ok "$name"
 	else
-		echo "# $name: want mono $wm boot $wb, got vdso $vm $vb sys $sm $sb"
-		notok "$name"
+		ktap_diag "$name: want mono $wm boot $wb, got vdso $vm $vb sys $sm $sb"
+		ktap_not_ok "$name"
 	fi
 }
 
@@ -61,8 +57,8 @@ check unshare_exec_without_fork "$out" 7200 7200
 
 want=$(awk -v u="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print u + 3600 }')
 got=$($unshare --time --fork --boottime=3600 cat /proc/uptime | cut -d' ' -f1)
-if near "$want" "$got"; then ok proc_uptime_shifted; else
-	echo "# /proc/uptime: want $want got $got"; notok proc_uptime_shifted; fi
+if near "$want" "$got"; then ktap_ok proc_uptime_shifted; else
+	ktap_diag "/proc/uptime: want $want got $got"; ktap_not_ok proc_uptime_shifted; fi
 
 $unshare --time --fork --monotonic=500000 --boottime=600000 sleep 30 &
 sleep 1
@@ -74,8 +70,8 @@ wait 2>/dev/null
 
 a=$(readlink /proc/self/ns/time)
 b=$($unshare --time --fork readlink /proc/self/ns/time)
-if [ -n "$b" ] && [ "$a" != "$b" ]; then ok unshare_new_namespace; else
-	echo "# ns/time: host $a, inside $b"; notok unshare_new_namespace; fi
+if [ -n "$b" ] && [ "$a" != "$b" ]; then ktap_ok unshare_new_namespace; else
+	ktap_diag "ns/time: host $a, inside $b"; ktap_not_ok unshare_new_namespace; fi
 
 # Unprivileged: a user namespace mapped to root owns the time namespace.
 echo 1 > /proc/sys/kernel/unprivileged_userns_clone 2>/dev/null
@@ -88,11 +84,11 @@ $unshare --time --fork sleep 30 &
 sleep 1
 target=$(child_of $!)
 if $nsenter --time --target "$target" sh -c 'echo "monotonic 5 0" > /proc/self/timens_offsets' 2>/dev/null; then
-	notok offsets_fixed_after_enter
+	ktap_not_ok offsets_fixed_after_enter
 else
-	ok offsets_fixed_after_enter
+	ktap_ok offsets_fixed_after_enter
 fi
 kill "$target" 2>/dev/null
 wait 2>/dev/null
 
-[ $fails = 0 ]
+ktap_finish

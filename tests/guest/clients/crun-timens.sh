@@ -1,22 +1,18 @@
 #!/bin/bash
 # Debian's crun (1.8.1) against the series, in the rootfs chroot: an OCI
 # container with a time namespace, and `crun exec` into it, see the host's
-# clocks plus the offsets. KTAP. Run by run-in-rootfs.sh (as /tests/crun-timens).
+# clocks plus the offsets. KTAP. Run by run-in-rootfs.sh (as /tests/crun-timens),
+# which puts ktap.sh next to it.
 #
 # crun 1.8.1 takes the offsets only from the annotation run.oci.timens_offset
 # and ignores linux.timeOffsets of the OCI spec (crun 1.8.4 switched to the
 # spec); and a time namespace together with a new pid namespace fails with
 # "write to sync socket". Both are run and reported as SKIP when they show
 # the known crun limitation, as failures when they go wrong in another way.
+. "${KTAP_SH:-$(dirname "$0")/ktap.sh}" || exit 1
 MO=864000	# 10 days
 BO=1728000	# 20 days
 W=/tmp/crun-timens
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n $1${2:+ # $2}"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n $1${2:+ # $2}"; }
-skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
-comment() { sed 's/^/# /'; }
 is() { local e=$1; shift; awk -v a="${1:-0}" -v b="${2:-0}" -v c="${3:-0}" -v d="${4:-0}" "BEGIN { exit !($e) }"; }
 field() { echo "$1" | awk -v f="$2" '{ print $f }'; }
 # near SAMPLE HOST MO BO: the sample's clocks (vDSO and syscall) are the
@@ -63,9 +59,8 @@ bundle() {
 annot="{ \"run.oci.timens_offset\": \"monotonic $MO 0\\nboottime $BO 0\" }"
 nsjson='[ { "type": "mount" }, { "type": "uts" }, { "type": "ipc" }, { "type": "time" } ]'
 
-echo "TAP version 13"
-echo "1..7"
-echo "# crun $(crun --version | head -1 | awk '{ print $3 }'); kernel $(uname -r)"
+ktap_header
+ktap_diag "crun $(crun --version | head -1 | awk '{ print $3 }'); kernel $(uname -r)"
 rm -rf "$W" && mkdir -p "$W/rootfs"/{bin,proc,dev,wb}
 cp /bin/busybox "$W/rootfs/bin/busybox"
 cp /wb/clockloop "$W/rootfs/wb/clockloop"
@@ -75,20 +70,20 @@ hostns=$(readlink /proc/self/ns/time)
 bundle run '[ "/wb/clockloop", "once" ]' "$nsjson" "" "$annot"
 host=$(/wb/clockloop once)
 s=$(crun run -b "$W/run" wb-run 2>"$W/run.err" </dev/null); rc=$?
-echo "# host $host; container $s"
-if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ok crun_run_annotation_offsets; else
-	comment <"$W/run.err"
-	notok crun_run_annotation_offsets "rc=$rc: want host + $MO/$BO, got '$s'"; fi
+ktap_diag "host $host; container $s"
+if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ktap_ok crun_run_annotation_offsets; else
+	ktap_diag_lines <"$W/run.err"
+	ktap_not_ok crun_run_annotation_offsets "rc=$rc: want host + $MO/$BO, got '$s'"; fi
 
 # 2. /proc/self/timens_offsets in the container
 bundle offs '[ "/bin/busybox", "cat", "/proc/self/timens_offsets" ]' "$nsjson" "" "$annot"
 o=$(crun run -b "$W/offs" wb-offs 2>"$W/offs.err" </dev/null); rc=$?
-echo "$o" | comment
+echo "$o" | ktap_diag_lines
 if [ $rc = 0 ] && echo "$o" | grep -Eq "^monotonic +$MO +0$" && echo "$o" | grep -Eq "^boottime +$BO +0$"; then
-	ok crun_run_timens_offsets_file
+	ktap_ok crun_run_timens_offsets_file
 else
-	comment <"$W/offs.err"
-	notok crun_run_timens_offsets_file "rc=$rc"
+	ktap_diag_lines <"$W/offs.err"
+	ktap_not_ok crun_run_timens_offsets_file "rc=$rc"
 fi
 
 # 3., 4. crun exec into a running container: same namespace, same clocks
@@ -98,26 +93,26 @@ if [ $rc = 0 ]; then
 	ipid=$(crun state wb-exec | awk -F'[:,]' '/"pid"/ { gsub(/ /, "", $2); print $2 }')
 	host=$(/wb/clockloop once)
 	s=$(crun exec wb-exec /wb/clockloop once 2>"$W/exec1.err" </dev/null); rc=$?
-	echo "# host $host; crun exec $s"
-	if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ok crun_exec_offsets; else
-		comment <"$W/exec1.err"
-		notok crun_exec_offsets "rc=$rc: want host + $MO/$BO, got '$s'"; fi
+	ktap_diag "host $host; crun exec $s"
+	if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ktap_ok crun_exec_offsets; else
+		ktap_diag_lines <"$W/exec1.err"
+		ktap_not_ok crun_exec_offsets "rc=$rc: want host + $MO/$BO, got '$s'"; fi
 	ens=$(crun exec wb-exec /bin/busybox readlink /proc/self/ns/time 2>"$W/exec2.err" </dev/null)
 	ins=$(readlink /proc/$ipid/ns/time 2>/dev/null)
-	echo "# init $ipid: $ins; exec: $ens; host: $hostns"
+	ktap_diag "init $ipid: $ins; exec: $ens; host: $hostns"
 	if [ -n "$ens" ] && [ "$ens" = "$ins" ] && [ "$ens" != "$hostns" ]; then
-		ok crun_exec_same_timens
+		ktap_ok crun_exec_same_timens
 	else
-		comment <"$W/exec2.err"
-		notok crun_exec_same_timens "exec in '$ens', container init in '$ins', host $hostns"
+		ktap_diag_lines <"$W/exec2.err"
+		ktap_not_ok crun_exec_same_timens "exec in '$ens', container init in '$ins', host $hostns"
 	fi
 	crun kill wb-exec KILL 2>/dev/null
 	for i in $(seq 50); do crun state wb-exec 2>/dev/null | grep -q '"stopped"' && break; sleep 0.1; done
 	crun delete -f wb-exec 2>/dev/null
 else
-	comment <"$W/exec.err"
-	notok crun_exec_offsets "crun run -d failed, rc=$rc"
-	notok crun_exec_same_timens "crun run -d failed, rc=$rc"
+	ktap_diag_lines <"$W/exec.err"
+	ktap_not_ok crun_exec_offsets "crun run -d failed, rc=$rc"
+	ktap_not_ok crun_exec_same_timens "crun run -d failed, rc=$rc"
 fi
 
 # 5. The OCI spec's linux.timeOffsets, without the annotation.
@@ -125,27 +120,27 @@ spec='"timeOffsets": { "monotonic": { "secs": '$MO', "nanosecs": 0 }, "boottime"
 bundle spec '[ "/wb/clockloop", "once" ]' "$nsjson" "$spec" '{}'
 host=$(/wb/clockloop once)
 s=$(crun run -b "$W/spec" wb-spec 2>"$W/spec.err" </dev/null); rc=$?
-echo "# host $host; container $s"
-if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ok crun_run_spec_timeoffsets
+ktap_diag "host $host; container $s"
+if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ktap_ok crun_run_spec_timeoffsets
 elif [ $rc = 0 ] && near "$s" "$host" 0 0; then
-	skip crun_run_spec_timeoffsets "crun 1.8.1 ignores linux.timeOffsets (uses the OCI spec from crun 1.8.4)"
+	ktap_skip crun_run_spec_timeoffsets "crun 1.8.1 ignores linux.timeOffsets (uses the OCI spec from crun 1.8.4)"
 else
-	comment <"$W/spec.err"
-	notok crun_run_spec_timeoffsets "rc=$rc: got '$s'"
+	ktap_diag_lines <"$W/spec.err"
+	ktap_not_ok crun_run_spec_timeoffsets "rc=$rc: got '$s'"
 fi
 
 # 6. A time namespace with a new pid namespace
 bundle pid '[ "/wb/clockloop", "once" ]' '[ { "type": "mount" }, { "type": "uts" }, { "type": "pid" }, { "type": "time" } ]' "" "$annot"
 host=$(/wb/clockloop once)
 s=$(timeout 30 crun run -b "$W/pid" wb-pid 2>"$W/pid.err" </dev/null); rc=$?
-echo "# host $host; container $s"
-if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ok crun_run_time_and_pid_ns
+ktap_diag "host $host; container $s"
+if [ $rc = 0 ] && near "$s" "$host" $MO $BO; then ktap_ok crun_run_time_and_pid_ns
 elif [ $rc != 0 ] && grep -q 'sync socket' "$W/pid.err"; then
-	comment <"$W/pid.err"
-	skip crun_run_time_and_pid_ns "crun 1.8.1 cannot combine a new time and pid namespace: its init (pid 1 of the new pid ns) forks into the time ns and exits"
+	ktap_diag_lines <"$W/pid.err"
+	ktap_skip crun_run_time_and_pid_ns "crun 1.8.1 cannot combine a new time and pid namespace: its init (pid 1 of the new pid ns) forks into the time ns and exits"
 else
-	comment <"$W/pid.err"
-	notok crun_run_time_and_pid_ns "rc=$rc: got '$s'"
+	ktap_diag_lines <"$W/pid.err"
+	ktap_not_ok crun_run_time_and_pid_ns "rc=$rc: got '$s'"
 fi
 crun delete -f wb-pid >/dev/null 2>&1
 
@@ -153,7 +148,7 @@ crun delete -f wb-pid >/dev/null 2>&1
 bundle plain '[ "/wb/clockloop", "once" ]' '[ { "type": "mount" }, { "type": "uts" } ]' "" '{}'
 host=$(/wb/clockloop once)
 s=$(crun run -b "$W/plain" wb-plain 2>"$W/plain.err" </dev/null); rc=$?
-if [ $rc = 0 ] && near "$s" "$host" 0 0; then ok crun_run_no_timens_host_clocks; else
-	comment <"$W/plain.err"
-	notok crun_run_no_timens_host_clocks "rc=$rc: want host clocks, got '$s'"; fi
-[ $fails = 0 ]
+if [ $rc = 0 ] && near "$s" "$host" 0 0; then ktap_ok crun_run_no_timens_host_clocks; else
+	ktap_diag_lines <"$W/plain.err"
+	ktap_not_ok crun_run_no_timens_host_clocks "rc=$rc: want host clocks, got '$s'"; fi
+ktap_finish
