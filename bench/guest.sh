@@ -16,11 +16,13 @@
 # Guest side: bench/guest/gbench.c (a-d), bench/guest/gstep.c (e); host side:
 # bench/host/gdbstep.py (gdb), bench/host/report.py (the table).
 #
-# Boots through guest/boot.sh (console logs in build/bench/guest-logs/<stamp>/);
-# QEMU gets "-gdb tcp:127.0.0.1:PORT" through a PATH shim
-# (bench/host/qemu-shim.sh) and the guest boots with nokaslr (WB_APPEND).
-# Kernels are stable copies in build/bench/kernels/ (refreshed from build/out/
-# when a newer complete build is there). GB_ROUNDS (default 3): boots per
+# Boots through guest/boot.sh (logs in build/bench/guest-logs/<stamp>/:
+# console-K-rN.log the kernel console, console-K-rN.tests.log the programs'
+# output, where the BENCH and GSTEP lines are read); QEMU gets
+# "-gdb tcp:127.0.0.1:PORT" (WB_QEMU_EXTRA) and the guest boots with nokaslr
+# (WB_APPEND). The kernels (configs/variants, targets=bench) are built first
+# (BENCH_NO_BUILD=1: not) and measured from stable copies in
+# build/bench/kernels/. GB_ROUNDS (default 3): boots per
 # kernel (a, b, d are repeated; minimum over boots). Results:
 # build/bench/guest-<stamp>.{tsv,txt} and guest-latest.tsv; the table on stdout.
 set -uo pipefail
@@ -36,53 +38,27 @@ logs=$out/guest-logs/$stamp
 mkdir -p "$out" "$kdir" "$work" "$logs"
 t0=$(date +%s)
 say() { echo "guest-bench: $*"; }
-kernels=(base reference series-y)
+# shellcheck source=../scripts/variants.sh
+source scripts/variants.sh
+mapfile -t kernels < <(variants bench)	# base reference series-y
 
-# --- kernels: stable copies --------------------------------------------------
-# build/out/K is taken when it differs from the copy and looks finished: no
-# process works in it (a make), vmlinux, System.map and bzImage unchanged for
-# 30 s, bzImage not older than vmlinux, System.map matching vmlinux. Else
-# wait (up to 2 min), then keep the previous copy.
-differs() { # K
-	local s=$top/build/out/$1 d=$kdir/$1
-	! cmp -s "$s/vmlinux" "$d/vmlinux" || ! cmp -s "$s/arch/x86/boot/bzImage" "$d/bzImage"
-}
-busy() { # K: a process (make, ld...) has its cwd in build/out/K
-	local s=$top/build/out/$1 p
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/cwd" 2>/dev/null)" = "$s" ] && return 0
-	done
-	return 1
-}
-complete() { # K
-	local s=$top/build/out/$1 now f a b
-	now=$(date +%s)
-	for f in vmlinux System.map arch/x86/boot/bzImage; do
-		[ -f "$s/$f" ] || return 1
-		[ $((now - $(stat -c %Y "$s/$f"))) -ge 30 ] || return 1
-	done
-	[ ! "$s/arch/x86/boot/bzImage" -ot "$s/vmlinux" ] || return 1
-	a=$(awk '$3 == "entry_SYSCALL_64" {print $1}' "$s/System.map")
-	b=$(nm "$s/vmlinux" 2>/dev/null | awk '$3 == "entry_SYSCALL_64" {print $1}')
-	[ -n "$a" ] && [ "$a" = "$b" ] && ! busy "$1"
-}
+# --- kernels: built here (scripts/variants.sh, variants with targets=bench),
+# then copied to build/bench/kernels/K: what this run measures stays put even
+# if build/out/K is rebuilt meanwhile. A kernel that fails to build keeps its
+# previous copy. BENCH_NO_BUILD=1: no build, copy build/out as it is.
 for k in "${kernels[@]}"; do
-	s=$top/build/out/$k
-	[ -f "$s/vmlinux" ] || continue
-	differs "$k" || continue
-	w=0
-	until complete "$k" || [ $w -ge 120 ]; do sleep 10; w=$((w + 10)); done
-	if complete "$k"; then
-		rm -rf "$kdir/$k.new"; mkdir -p "$kdir/$k.new"
-		cp -p "$s/vmlinux" "$s/System.map" "$s/arch/x86/boot/bzImage" "$kdir/$k.new/"
+	if [ -z "${BENCH_NO_BUILD:-}" ] && ! nice bash -c 'source scripts/variants.sh && vbuild "$1"' _ "$k" >/dev/null 2>&1; then
+		say "kernel $k: build failed (build/logs/build-$k.log); using the previous copy"
+		continue
+	fi
+	s=$(vout "$k") img=$(vimage "$k")
+	[ -f "$s/vmlinux" ] && [ -f "$img" ] || { say "kernel $k: not built"; continue; }
+	rm -rf "$kdir/$k.new"; mkdir -p "$kdir/$k.new"
+	if cp -p "$s/vmlinux" "$s/System.map" "$kdir/$k.new/" && cp -p "$img" "$kdir/$k.new/bzImage"; then
 		cp -p "$s/.config" "$kdir/$k.new/config" 2>/dev/null
-		if cmp -s "$s/vmlinux" "$kdir/$k.new/vmlinux" && cmp -s "$s/arch/x86/boot/bzImage" "$kdir/$k.new/bzImage"; then
-			rm -rf "$kdir/$k" && mv "$kdir/$k.new" "$kdir/$k" && say "kernel $k: copied from build/out/$k"
-		else
-			rm -rf "$kdir/$k.new"; say "kernel $k: build/out/$k changed while copying; using the previous copy"
-		fi
+		rm -rf "${kdir:?}/$k" && mv "$kdir/$k.new" "$kdir/$k"
 	else
-		say "kernel $k: build/out/$k is being rebuilt; using the previous copy"
+		rm -rf "$kdir/$k.new"; say "kernel $k: cannot copy build/out/$k; using the previous copy"
 	fi
 done
 
@@ -97,10 +73,6 @@ for p in gbench gstep; do
 	nice gcc -O2 -static -Wall -o "$progs/$p" "bench/guest/$p.c" 2>>"$logs/build.log" ||
 		say "cannot build bench/guest/$p.c (see ${logs#"$top"/}/build.log)"
 done
-mkdir -p "$work/shim"
-ln -sf "$top/bench/host/qemu-shim.sh" "$work/shim/qemu-system-x86_64"
-export WB_REAL_QEMU
-WB_REAL_QEMU=$(command -v qemu-system-x86_64)
 
 # --- boots ----------------------------------------------------------------------------
 # Round 1: every part (gbench: a-d, gstep: e). Rounds 2..GB_ROUNDS (default
@@ -113,7 +85,7 @@ printf '#!/bin/sh\nexec ./gbench c\n' >"$progs/gbench-c"
 chmod 755 "$progs/gbench-abd" "$progs/gbench-c"
 runs=()
 boot_one() { # KERNEL ROUND
-	local k=$1 r=$2 kd=$kdir/$1 img log ej glog port tb bpid stop ns td
+	local k=$1 r=$2 kd=$kdir/$1 img log tlog ej glog port tb bpid stop ns td
 	[ -f "$kd/bzImage" ] || { say "kernel $k: no bzImage, skipped"; return; }
 	td=$work/tests-r$r
 	if [ ! -d "$td" ]; then
@@ -128,21 +100,22 @@ boot_one() { # KERNEL ROUND
 	img=$work/r$r.cpio.gz
 	[ -f "$img" ] || nice bash guest/mkinitramfs.sh "$img" "$td" || { say "initramfs failed"; return; }
 	log=$logs/console-$k-r$r.log
+	tlog=$logs/console-$k-r$r.tests.log	# the programs' output (second serial port)
 	ej=$logs/e-$k.jsonl
 	glog=$logs/gdb-$k.log
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	tb=$(date +%s)
 	say "round $r: booting $k (console: ${log#"$top"/})"
-	WB_APPEND="nokaslr ${WB_APPEND:-}" WB_QEMU_EXTRA="-gdb tcp:127.0.0.1:$port" \
-		PATH="$work/shim:$PATH" bash guest/boot.sh "$kd/bzImage" "$img" check "$log" 600 &
+	WB_APPEND="nokaslr ${WB_APPEND:-}" WB_QEMU_EXTRA="-gdb tcp:127.0.0.1:$port" WB_TESTLOG=$tlog \
+		bash guest/boot.sh "$kd/bzImage" "$img" check "$log" 600 &
 	bpid=$!
 	if [ "$r" = 1 ]; then
 		: >"$ej"
 		# part e: wait for the loopers, then single-step from the host
-		while kill -0 $bpid 2>/dev/null && ! grep -aq 'GSTEP READY' "$log" 2>/dev/null; do sleep 2; done
-		stop=$(grep -ao 'GSTEP READY stop=0x[0-9a-f]*' "$log" | head -1 | sed 's/.*stop=//')
+		while kill -0 $bpid 2>/dev/null && ! grep -aq 'GSTEP READY' "$tlog" 2>/dev/null; do sleep 2; done
+		stop=$(grep -ao 'GSTEP READY stop=0x[0-9a-f]*' "$tlog" | head -1 | sed 's/.*stop=//')
 		if [ -n "$stop" ]; then
-			ns=$(grep -ao 'GSTEP READY .* ns=[01]' "$log" | head -1 | sed 's/.*ns=//')
+			ns=$(grep -ao 'GSTEP READY .* ns=[01]' "$tlog" | head -1 | sed 's/.*ns=//')
 			GS_PORT=$port GS_VMLINUX=$kd/vmlinux GS_SYSMAP=$kd/System.map GS_OUT=$ej GS_STOP=$stop \
 				GS_NS=$ns GS_SAMPLES=5 timeout 300 gdb -nx -batch -x bench/host/gdbstep.py >"$glog" 2>&1
 			grep '^gdbstep:' "$glog" | sed "s/^/guest-bench: $k: /"
@@ -151,14 +124,20 @@ boot_one() { # KERNEL ROUND
 		fi
 	fi
 	wait $bpid
-	grep -aq 'WB-END' "$log" || say "$k: the guest did not finish (see ${log#"$top"/})"
+	case $? in
+	0) grep -aqx 'WB-END' "$tlog" || say "$k: the guest did not finish (see ${log#"$top"/})" ;;
+	2) say "$k: QEMU failed: $(grep -a 'WB-HOST' "$log" | tail -1)" ;;
+	3) say "$k: the guest hung, killed after 600s (see ${log#"$top"/})" ;;
+	*) say "$k: guest/boot.sh failed" ;;
+	esac
 	say "$k: round $r done in $(( $(date +%s) - tb ))s"
 	[ "$r" = 1 ] || ej=-
-	runs+=("$k=$log=$ej")
+	runs+=("$k=$tlog=$ej")
 }
 rm -rf "$work"/tests-r* "$work"/r*.cpio.gz
 for r in $(seq 1 "$rounds"); do
-	if [ $((r % 2)) = 1 ]; then order=("${kernels[@]}"); else order=(series-y reference base); fi
+	order=("${kernels[@]}")
+	if [ $((r % 2)) = 0 ]; then order=(); for k in "${kernels[@]}"; do order=("$k" "${order[@]}"); done; fi
 	for k in "${order[@]}"; do boot_one "$k" "$r"; done
 done
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""report.py OUT.tsv KERNEL=CONSOLE_LOG=E_JSONL...
+"""report.py OUT.tsv KERNEL=TESTS_LOG=E_JSONL...
 
-The table of bench/guest.sh from the guests' "BENCH key value" lines and the
+The table of bench/guest.sh from the guests' "BENCH key value" lines (in
+TESTS_LOG: the programs' output, the guest's second serial port) and the
 single-step samples of part e (bench/host/gdbstep.py). Columns: base,
 reference, series, series/reference, target, and pass/fail of the target
 for reference and series. Writes the same as TSV to OUT.tsv."""

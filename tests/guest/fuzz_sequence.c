@@ -1584,6 +1584,7 @@ static int op_vfork_exec(void)
 {
 	char *argv[12], store[6][24];
 	struct ns_rec *x = rec_find(m_cfc);
+	/* Written by the vfork() child, which borrows our memory and stack. */
 	static volatile u64 vf_cur, vf_cfc;
 	int rp[2], ap[2];
 	pid_t pid;

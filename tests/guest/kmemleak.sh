@@ -62,7 +62,7 @@ ctl() {
 }
 # failed WHAT: the control file refused WHAT (or it timed out)
 failed() {
-	ktap_diag "$err"
+	[ -n "$err" ] && ktap_diag "$err"
 	case " $(cat /proc/cmdline) " in
 	*" kmemleak=off "*) ktap_skip_all "kmemleak=off on the kernel command line" ;;
 	esac
