@@ -153,7 +153,7 @@ tests_util_linux() {
 # Bad input, random sequences, races, lifetime and limits.
 tests_fuzz() {
 	local td=$1 p rc=0
-	for p in fuzz_offsets fuzz_sequence timens_races timens_lifetime; do
+	for p in fuzz_offsets fuzz_sequence timens_races timens_lifetime timens_exit_order; do
 		mkprog "$td" "$p" "tests/guest/$p.c" -lpthread || rc=1
 	done
 	return $rc
