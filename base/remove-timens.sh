@@ -15,14 +15,8 @@ die() { echo "remove-timens: $*" >&2; exit 1; }
 [ -f kernel/time/namespace.c ] ||
 	die "kernel/time/namespace.c is missing: not an unmodified tree?"
 
-if ! command -v unifdef >/dev/null 2>&1; then
-	echo "remove-timens: installing unifdef" >&2
-	sudo=
-	[ "$(id -u)" = 0 ] || sudo=sudo
-	$sudo apt-get install -y unifdef >&2 ||
-		{ $sudo apt-get update >&2 && $sudo apt-get install -y unifdef >&2; } ||
-		die "unifdef is needed (apt-get install unifdef)"
-fi
+command -v unifdef >/dev/null 2>&1 ||
+	die "unifdef is needed: scripts/deps.sh installs it (apt-get install unifdef)"
 
 tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT
