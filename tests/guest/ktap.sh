@@ -21,7 +21,7 @@
 #                               ktap_finish)
 #   ktap_finish                 the totals, then the plan "1..N" counted from
 #                               the cases; exit 0 if none failed, else 1
-#                               (also 1 if no case was reported at all)
+#                               (no case at all: "Bail out!", exit 1)
 #
 # Case numbers are counted here, and the plan comes last (valid KTAP): the
 # scripts never count their cases by hand. Call these in the script's own
@@ -30,8 +30,9 @@
 # a COMMENT must not start with SKIP or TODO.
 #
 # ktap_header sets an EXIT trap: a script that ends without ktap_finish or
-# ktap_skip_all (a stray exit, a syntax error further down) still prints its
-# plan, but exits 1, so that it fails rather than passes with cases missing.
+# ktap_skip_all (a stray exit, a syntax error further down) prints
+# "Bail out!" and exits 1 (or its own failing status), so that it fails
+# rather than passes with cases missing.
 
 _ktap_started=0
 _ktap_done=0
@@ -129,10 +130,13 @@ ktap_skip_all() {
 ktap_finish() {
 	ktap_header
 	_ktap_done=1
-	[ "$_ktap_n" = 0 ] && echo "# no test case was reported"
+	if [ "$_ktap_n" = 0 ]; then
+		echo "Bail out! no test case was reported"
+		exit 1
+	fi
 	echo "# Totals: pass:$_ktap_pass fail:$_ktap_fail skip:$_ktap_skip"
 	echo "1..$_ktap_n"
-	[ "$_ktap_n" -gt 0 ] && [ "$_ktap_fail" = 0 ] && exit 0
+	[ "$_ktap_fail" = 0 ] && exit 0
 	exit 1
 }
 
@@ -140,8 +144,7 @@ _ktap_on_exit() {
 	_ktap_status=$?
 	[ "$_ktap_done" = 1 ] && return
 	_ktap_done=1
-	echo "# the script exited (status $_ktap_status) without ktap_finish"
-	echo "1..$_ktap_n"
+	echo "Bail out! the script exited (status $_ktap_status) after $_ktap_n cases without ktap_finish"
 	case $_ktap_status in
 	0|4) exit 1 ;;
 	*) exit "$_ktap_status" ;;

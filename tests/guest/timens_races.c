@@ -855,13 +855,13 @@ static void *reader_thread(void *arg)
 
 		/*
 		 * Counted in batches: one shared counter for all readers. And
-		 * read in bursts of 1 ms every 5 ms, so that the switchers get
+		 * read in bursts of 1 ms every 8 ms, so that the switchers get
 		 * the CPUs too.
 		 */
 		if (n % 256 == 255)
 			__atomic_fetch_add(&sh->st[R2_READS], 256, __ATOMIC_RELAXED);
 		if (n % 8 == 7 && now_ns(CLOCK_REALTIME) - burst > NSEC_PER_MSEC) {
-			usleep(4000);
+			usleep(7000);
 			burst = now_ns(CLOCK_REALTIME);
 		}
 		bad = !dev_ok(d, n % 2 ? boot : mono);
@@ -912,6 +912,7 @@ static pid_t fork_forker(void)
 {
 	int pidfd, status;
 	pid_t pid, c;
+	s64 t;
 
 	pid = fork();
 	if (pid)
@@ -924,6 +925,7 @@ static pid_t fork_forker(void)
 	close(pidfd);
 	inc_flag(&sh->r2_ready);
 	while (!__atomic_load_n(&sh->stop, __ATOMIC_RELAXED)) {
+		t = now_ns(CLOCK_MONOTONIC);
 		c = fork();
 		if (c == 0) {
 			int bad = check_ident(sh->ns_a, sh->ns_a, "race2 forker's child");
@@ -940,7 +942,9 @@ static pid_t fork_forker(void)
 		st_inc(R2_FORKS);
 		if (status)
 			st_inc(R2_FORKS_BAD);
-		usleep(1000);
+		/* Fork half of the time at most: leave the CPUs to the switchers. */
+		t = now_ns(CLOCK_MONOTONIC) - t;
+		usleep(t / NSEC_PER_USEC + 1000);
 	}
 	_exit(0);
 }
@@ -965,7 +969,7 @@ static int sw_exec_child(int slot, bool use_vfork, bool unshare_first,
 {
 	struct meas *m = &sh->meas[slot];
 	char *argv[5], store[2][16];
-	int status, ck, bad = 0;
+	int status, ck, bad;
 	pid_t pid;
 
 	memset(m, 0, sizeof(*m));
@@ -993,6 +997,7 @@ static int sw_exec_child(int slot, bool use_vfork, bool unshare_first,
 		return 1;
 	waitpid(pid, &status, 0);
 	st_inc(R2_EXECS);
+	bad = 0;
 	if (status || !m->done) {
 		report_fail("%s: measurer status 0x%x", what, status);
 		return 1;
