@@ -1,9 +1,14 @@
 #!/bin/bash
-# make demo / make shell: build the series kernel (CONFIG_TIME_NS=y), boot it.
+# make demo / make shell: build the series kernel (the variant of
+# configs/variants with targets=demo: series-y, CONFIG_TIME_NS=y), boot it.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+wb_top=$top
+source scripts/variants.sh
 mode=${1:-demo}
+v=$(variants demo | head -1)
+[ -n "$v" ] || { echo "demo: no variant with targets=demo in configs/variants" >&2; exit 1; }
 bash scripts/prepare.sh
 kt=build/linux
 n=$(git -C "$kt" rev-list --count base..series)
@@ -12,12 +17,13 @@ if [ "$n" = 0 ]; then
 	echo "demo: the series is EMPTY: patches/ holds no patch yet; showing base"
 	echo "demo: ##########################################################"
 fi
-bash scripts/build-kernel.sh series-y "$top/$kt" configs/timens-y.config
+vbuild "$v"
 td=build/tests/demo; rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
 gcc -O2 -Wall -o "$td/clockshow" tests/guest/clockshow.c
 mkdir -p build/guest build/logs
 bash guest/mkinitramfs.sh build/guest/demo.cpio.gz "$td" guest/demo.sh
-k=build/out/series-y/arch/x86/boot/bzImage
+k=$(vimage "$v")
+export WB_ARCH=$(vget "$v" arch x86_64) WB_MEM=$(vget "$v" mem 1024)
 if [ "$mode" = shell ]; then
 	exec bash guest/boot.sh "$k" build/guest/demo.cpio.gz shell
 fi
