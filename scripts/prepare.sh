@@ -76,6 +76,20 @@ if [ "${SERIES_RESET:-0}" = 1 ] || ! g rev-parse -q --verify refs/heads/series >
 	g checkout -q -f -B series base
 	if [ -n "$pl" ]; then
 		g am -q --committer-date-is-author-date $pl
+		# git am drops what is below the ---: put the notes back.
+		g config notes.rewriteRef refs/notes/commits
+		python3 - "$top/build/linux" $pl <<'PY'
+import re, subprocess, sys
+kt, pl = sys.argv[1], sys.argv[2:]
+revs = subprocess.run(["git", "-C", kt, "rev-list", "--reverse", "base..series"],
+                      capture_output=True, text=True, check=True).stdout.split()
+for rev, p in zip(revs, pl):
+    s = open(p, encoding="utf-8", errors="replace").read()
+    m = re.search(r"\n---\n\nNotes:\n((?:    .*\n|\n)+?)\n \S", s)
+    if m:
+        note = "\n".join(l[4:] for l in m.group(1).rstrip("\n").split("\n"))
+        subprocess.run(["git", "-C", kt, "notes", "add", "-f", "-m", note, rev], check=True)
+PY
 	fi
 else
 	have=$(g log --format=%H base..series | while read -r c; do g show "$c" | git patch-id --stable; done | awk '{print $1}' | sort)
