@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/guest.sh: guest measurements of time namespaces, side by side for
 # base, reference and series (CONFIG_TIME_NS=y), in one run, as ratios (QEMU
-# TCG: absolute times mean little). Never fails (exit 0). ~3 min on 2 cores.
+# TCG: absolute times mean little). Never fails (exit 0). ~4.5 min on 2 cores.
 #
 #   a) clock_gettime ns/call per clock, vDSO and syscall, host task and task
 #      in a time namespace (nonzero offsets): in-ns/host per kernel
@@ -13,7 +13,12 @@
 #   e) instructions of a host task's clock_gettime(CLOCK_MONOTONIC) syscall,
 #      entry_SYSCALL_64 to the return to user space, single-stepped through
 #      QEMU's gdbstub; the namespace work = the difference to base
-# Guest side: bench/guest/gbench.c (a-d), bench/guest/gstep.c (e); host side:
+#   f) a freshly exec'd process: minor faults and time (rdtsc) of its first
+#      time() and clock_gettime(CLOCK_MONOTONIC), both orders, host task and
+#      task in a namespace (what the real data page's own vvar slot costs)
+#   g) time() and clock_gettime(CLOCK_MONOTONIC) alternated: ns per pair,
+#      host task and task in a namespace
+# Guest side: bench/guest/gbench.c (a-d, f, g), bench/guest/gstep.c (e); host side:
 # bench/host/gdbstep.py (gdb), bench/host/report.py (the table).
 #
 # Boots through guest/boot.sh (logs in build/bench/guest-logs/<stamp>/:
@@ -23,7 +28,7 @@
 # (WB_APPEND). The kernels (configs/variants, targets=bench) are built first
 # (BENCH_NO_BUILD=1: not) and measured from stable copies in
 # build/bench/kernels/. GB_ROUNDS (default 3): boots per
-# kernel (a, b, d are repeated; minimum over boots). Results:
+# kernel (a, b, d, f, g are repeated; minimum over boots). Results:
 # build/bench/guest-<stamp>.{tsv,txt} and guest-latest.tsv; the table on stdout.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,12 +80,13 @@ for p in gbench gstep; do
 done
 
 # --- boots ----------------------------------------------------------------------------
-# Round 1: every part (gbench: a-d, gstep: e). Rounds 2..GB_ROUNDS (default
-# 3): a, b and d again, kernels in the reverse order, to take the minimum
-# over boots (the host is shared: a boot's numbers drift with its load).
+# Round 1: every part (gbench: a-d, f, g, gstep: e). Rounds 2..GB_ROUNDS
+# (default 3): a, b, d, f and g again, kernels in the reverse order, to take
+# the minimum over boots (the host is shared: a boot's numbers drift with its
+# load).
 rounds=${GB_ROUNDS:-3}
-# (the guest's init gives each program 120 s: parts a, b, d and part c apart)
-printf '#!/bin/sh\nexec ./gbench abd\n' >"$progs/gbench-abd"
+# (the guest's init gives each program 120 s: parts a, b, d, f, g and part c apart)
+printf '#!/bin/sh\nexec ./gbench abdfg\n' >"$progs/gbench-abd"
 printf '#!/bin/sh\nexec ./gbench c\n' >"$progs/gbench-c"
 chmod 755 "$progs/gbench-abd" "$progs/gbench-c"
 runs=()

@@ -5,7 +5,7 @@
 set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
 libelf-dev libssl-dev sparse gcc-multilib cpio xz-utils rsync kmod dwarves
-util-linux git make gcc perl python3 file binutils libc6-dev-x32 debootstrap e2fsprogs
+util-linux git make gcc perl python3 python3-ply python3-git file binutils libc6-dev-x32 debootstrap e2fsprogs
 unifdef debian-archive-keyring gdb valgrind"
 missing=
 for p in $want; do

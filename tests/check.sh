@@ -125,6 +125,16 @@ tests_selftests() {
 		return 1
 	fi
 	ksft_add "$td/.ksft" timens "$td" ""
+	# The series' pidfd_setns_test, with its time namespace cases; its
+	# fixture makes a namespace of every type, so it needs IPC namespaces.
+	if ! grep -q '^CONFIG_IPC_NS=y' "$kout_cur/.config"; then
+		result "SKIP $v/pidfd_setns_test  # the kernel has no IPC namespaces, which its fixture needs"
+	elif ! ksft_install "$kt" "$kout_cur" "$td/.pidfd" pidfd; then
+		result "FAIL tests-build/pidfd-selftests  # see build/logs/tests-build.log"
+		return 1
+	else
+		ksft_add "$td/.pidfd" pidfd "$td" "" pidfd_setns_test
+	fi
 }
 
 # The selftests of tag reference, as their users run them against any

@@ -223,6 +223,118 @@ row('d.of them on data pages, host task', {k: dval(k, 'host', 'data') for k in K
     note='the same with the vDSO text read before: the faults on the vvar/timens pages alone')
 row('d.of them on data pages, ns task', {k: dval(k, 'ns', 'data') for k in KS}, '%d', ratio=False)
 
+# --- f) a fresh exec'd process: faults and time of its first time() and clock_gettime()
+def median(v):
+    v = sorted(v)
+    if not v:
+        return None
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def frange(k, key):
+    mn, mx = num(k, key + '_min'), num(k, key + '_max', max)
+    if mn is None:
+        return None
+    return '%d' % mn if mn == mx else '%d..%d' % (mn, mx)
+
+
+def ffaults(k, who, pre, order):
+    b = 'f.%s.%s.%s.' % (who, pre, order)
+    c, t, tot = frange(k, b + 'cg.faults'), frange(k, b + 'time.faults'), frange(k, b + 'total.faults')
+    if c is None or t is None or tot is None:
+        return None
+    sec = num(k, b + 'total.faults_second_max', max)
+    return '%s+%s=%s' % (c, t, tot) + ('' if not sec else ' (2nd calls: %d)' % sec)
+
+
+def over_base(vals):
+    b = vals.get('base')
+    return {k: (v / b if isinstance(v, float) and isinstance(b, float) and b else None) for k, v in vals.items()}
+
+
+ORD = {'cgfirst': 'clock_gettime then time()', 'timefirst': 'time() then clock_gettime'}
+row('f.ns_offset_seen_s (fresh exec in ns)', {k: num(k, 'f.ns_offset_seen') for k in KS}, '%.3f', ratio=False,
+    note='the fresh process exec\'d in the namespace: its CLOCK_MONOTONIC minus the host\'s just before; offset 86400')
+for pre, what in (('data', 'data pages'), ('raw', 'text+data')):
+    for who in ('host', 'ns'):
+        for order in ('cgfirst', 'timefirst'):
+            fv = {k: ffaults(k, who, pre, order) for k in KS}
+            row('f.faults/exec %s, %s: cg+time=total (%s)' % (who, ORD[order], what), fv, ratio=False,
+                note='minor faults of the first clock_gettime(MONOTONIC) + of the first time() = total, in a '
+                'freshly exec\'d process (getrusage around each call); min..max over all execs and boots; '
+                'data pages: the vDSO text read before the calls, so only vvar/timens faults are left; '
+                'text+data: not read; execs per order and boot: host 200, ns 50 (data pages), 10 (text+data)'
+                if (pre, who, order) == ('data', 'host', 'cgfirst') else '')
+fh = {}
+for order in ('cgfirst', 'timefirst'):
+    b = 'f.host.data.%s.' % order
+    calls = ('cg', 'time') if order == 'cgfirst' else ('time', 'cg')
+    for c in calls:
+        name = {'cg': 'clock_gettime', 'time': 'time()'}[c]
+        med = {k: median(nums(k, b + c + '.first_med_ns')) for k in KS}
+        mn = {k: num(k, b + c + '.first_min_ns') for k in KS}
+        row('f.host %s: first %s ns, median' % (ORD[order], name), med, '%.0f',
+            note='rdtsc around the call in a freshly exec\'d process (vDSO text read first, ASLR off); median of '
+            '200 execs per boot, median over boots; min: over all execs and boots' if (order, c) == ('cgfirst', 'cg') else '')
+        row('f.host %s: first %s ns, min' % (ORD[order], name), mn, '%.0f')
+    both = {k: median(nums(k, b + 'both.first_med_ns')) for k in KS}
+    bmin = {k: num(k, b + 'both.first_min_ns') for k in KS}
+    warm = {k: median(nums(k, b + 'both.second_med_ns')) for k in KS}
+    extra = {k: (both[k] - warm[k] if both[k] is not None and warm[k] is not None else None) for k in KS}
+    row('f.host %s: both first calls ns, median' % ORD[order], both, '%.0f')
+    row('f.host %s: both first calls ns, min' % ORD[order], bmin, '%.0f')
+    row('f.host %s: both second calls ns, median' % ORD[order], warm, '%.0f',
+        note='the same two calls again in the same process: warm PTEs and TLB' if order == 'cgfirst' else '')
+    row('f.host %s: first-call extra (both 1st - both 2nd) ns, median' % ORD[order], extra, '%.0f')
+    fh[order] = extra
+    row('f.host %s: first-call extra / base' % ORD[order], over_base(extra), '%.3f', ratio=False,
+        note='ratios to base: different boots of the same host' if order == 'cgfirst' else '')
+for order, c in (('cgfirst', 'time'), ('timefirst', 'cg')):
+    b = 'f.host.data.%s.%s.' % (order, c)
+    name = {'cg': 'clock_gettime', 'time': 'time()'}[c]
+    for st in ('med', 'min'):
+        ex = {k: (median(nums(k, b + 'first_%s_ns' % st)) - median(nums(k, b + 'second_%s_ns' % st))
+                  if nums(k, b + 'first_%s_ns' % st) and nums(k, b + 'second_%s_ns' % st) else None) for k in KS}
+        row('f.host %s: 2nd function\'s first call - its 2nd call ns, %s' % (ORD[order], 'median' if st == 'med' else 'min'),
+            ex, '%.0f', ratio=False,
+            note='the first touch of the other function\'s data page once the first call has faulted: '
+            'the same page in base and reference, another virtual page (slot 4 / VVAR) in series'
+            if (order, st) == ('cgfirst', 'med') else '')
+for order in ('cgfirst', 'timefirst'):
+    hn = {k: med_ratio(k, 'f.host.data.%s.both.first_min_ns' % order, 'f.ns.data.%s.both.first_min_ns' % order)
+          for k in KS}
+    row('f.host/ns %s: both first calls, min, same boot' % ORD[order], hn, '%.3f',
+        note='the host task\'s first-call cost against the ns task\'s (whose fault maps two slots in both kernels) '
+        'in the same boot; median over boots' if order == 'cgfirst' else '')
+for order in ('cgfirst', 'timefirst'):
+    b = 'f.ns.data.%s.' % order
+    both = {k: median(nums(k, b + 'both.first_med_ns')) for k in KS}
+    warm = {k: median(nums(k, b + 'both.second_med_ns')) for k in KS}
+    row('f.ns %s: both first calls ns, median' % ORD[order], both, '%.0f', note='50 execs per boot' if order == 'cgfirst' else '')
+    row('f.ns %s: both second calls ns, median' % ORD[order], warm, '%.0f')
+row('f.host rdtsc floor (stub call) ns, median', {k: median(nums(k, 'f.host.data.cgfirst.empty_med_ns')) for k in KS},
+    '%.0f', note='rdtsc pair around a call of a stub in the fresh process: included in every time above')
+
+# --- g) time() and clock_gettime alternated
+gp = {k: num(k, 'g.pair.host') for k in KS}
+gpn = {k: num(k, 'g.pair.ns') for k in KS}
+gt = {k: num(k, 'g.time.host') for k in KS}
+gc = {k: num(k, 'g.cg.host') for k in KS}
+row('g.host time()+clock_gettime(MONO) pair ns', gp, '%.1f',
+    note='alternated in a loop, vDSO entry points, host and ns workers taking turns; min of 61 rounds and the boots')
+row('g.host pair / base', over_base(gp), '%.3f', ratio=False)
+row('g.host time() alone ns/call', gt, '%.2f')
+row('g.host time() alone / base', over_base(gt), '%.3f', ratio=False)
+row('g.host clock_gettime(MONO) alone ns/call', gc, '%.1f')
+row('g.host pair - (time() + cg) ns', {k: (gp[k] - gt[k] - gc[k] if None not in (gp[k], gt[k], gc[k]) else None)
+                                       for k in KS}, '%.2f', ratio=False,
+    note='what alternating the two pages costs over the two calls apart (mins, the same boots)')
+row('g.ns pair ns', gpn, '%.1f')
+row('g.ns time() alone ns/call', {k: num(k, 'g.time.ns') for k in KS}, '%.2f')
+row('g.pair in-ns/host', {k: med_ratio(k, 'g.pair.ns', 'g.pair.host') for k in KS}, '%.3f',
+    note='both in the same boot; median over boots')
+row('g.time() in-ns/host', {k: med_ratio(k, 'g.time.ns', 'g.time.host') for k in KS}, '%.3f')
+
 # --- e) syscall path, single-stepped
 def emin(k, who):
     s = E[k].get(who)

@@ -2,9 +2,14 @@
 # vdso-host-path/check.sh BASE_OUT SERIES_OUT: what a task outside any time
 # namespace executes in __vdso_clock_gettime, __vdso_gettimeofday and
 # __vdso_time of the series (CONFIG_TIME_NS=y) against base, single-stepped
-# in user space (tests/vdso-host-path/vdso-run.c). One PASS/FAIL line per case: the series
+# in user space (tests/vdso-host-path/vdso-run.c): the x86_64 image vdso64.so
+# (vdso-host-path/clock_gettime:MONOTONIC ...) and the ia32 one vdso32.so,
+# with __vdso_clock_gettime64 and __vdso_clock_getres too
+# (vdso-host-path/ia32/clock_gettime64:MONOTONIC ...; run by a gcc -m32 build
+# of vdso-run). One PASS/FAIL line per case: the series
 # may not execute more instructions than base, beyond the allowances in
-# tests/vdso-host-path/allow. The full diff is in build/logs/vdso-host-path.log.
+# tests/vdso-host-path/allow. The full diff (and, where the series is longer,
+# both annotated traces) is in build/logs/vdso-host-path.log.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 base=$1 series=$2
@@ -27,17 +32,18 @@ for ln in open(allow):
         allowed[ln[0]] = int(ln[1])
 seen = 0
 for ln in open(log):
-    m = re.match(r'(not ok|ok) \d+ - vdso_host_path_(clock_gettime|gettimeofday|time)_(\w+) # (.*)', ln)
+    m = re.match(r'(not ok|ok) \d+ - vdso_host_path_(ia32_)?(?:(run)|(clock_gettime64|clock_gettime|clock_getres|gettimeofday|time)_(\w+)) # (.*)', ln)
     if not m:
         continue
     seen += 1
-    fn, arg, rest = m.group(2), m.group(3), m.group(4)
-    if fn == 'clock_gettime':
-        case = 'clock_gettime:' + names.get(arg, arg.upper())
-    elif fn == 'gettimeofday':
-        case = 'gettimeofday:' + arg
+    abi = 'ia32/' if m.group(2) else ''
+    fn, arg, rest = m.group(4), m.group(5), m.group(6)
+    if m.group(3):
+        case = abi + 'run'
+    elif fn.startswith('clock_get'):
+        case = abi + fn + ':' + names.get(arg, arg.upper())
     else:
-        case = fn + ':' + arg
+        case = abi + fn + ':' + arg
     if m.group(1) == 'ok':
         print(f'PASS vdso-host-path/{case}  # identical, {rest}')
         continue

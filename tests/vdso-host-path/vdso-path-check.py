@@ -3,7 +3,10 @@
 """vdso-path-check - compare the instructions a task OUTSIDE any time namespace
 executes in the x86_64 vDSO (__vdso_clock_gettime, __vdso_gettimeofday,
 __vdso_time) of two kernel builds, by running each build's vdso64.so in
-user space with vdso-run (synthetic VVAR page, ptrace single stepping).
+user space with vdso-run (synthetic VVAR page, ptrace single stepping);
+and the same for the ia32 vDSO vdso32.so (also __vdso_clock_gettime64 and
+__vdso_clock_getres where the image exports them), with a gcc -m32 build of
+vdso-run. ia32 cases are named ia32/CASE, tests vdso_host_path_ia32_*.
 
   vdso-path-check.py [opts] BASE_OUT SERIES_OUT    compare, KTAP-ish output,
                                                    exit 1 on any difference
@@ -27,15 +30,30 @@ benched namespace call (default 0.2 s: no offset carries; 0.5 s: the
 MONOTONIC* (+0.7 s) and BOOTTIME (+0.6 s) offsets carry a second).
 
 OUT is a kernel build output dir (make O=OUT); the image is
-OUT/arch/x86/entry/vdso/vdso64.so.  If it does not exist yet while OUT does,
-a build is assumed to be running and the script polls for it (--wait).
+OUT/arch/x86/entry/vdso/vdso64.so (ia32: vdso32.so).  If it does not exist
+yet while OUT does, a build is assumed to be running and the script polls
+for it (--wait).
 CASE is a vdso-run case, e.g. clock_gettime:MONOTONIC, gettimeofday:tv_tz,
-time:ptr.
+time:ptr, clock_gettime64:MONOTONIC (ia32); --show ia32/CASE traces the ia32
+image.  --abi x86_64|ia32|all picks the images (default: all for the
+comparison and --table, x86_64 for --count, --show, --layout).
+
+ia32 (vdso32.so, from the same OUT): the VVAR symbols from nm vdso32.so.dbg
+(32-bit values) and vdso-image-32.c, struct vdso_data from a probe compiled
+with the CFLAGS of vdso32/.vclock_gettime.o.cmd after the preamble of
+vdso32/vclock_gettime.c (BUILD_VDSO32, the faked 32-bit configuration),
+cross-checked with pahole and against the x86_64 layout (the kernel writes
+one page for both; a difference is fatal).  The image reaches its data
+GOT-relative: the `add $GOT-.,%reg` after __x86.get_pc_thunk and every
+displacement that points into the VVAR area from _GLOBAL_OFFSET_TABLE_
+normalise to $<got> and <gotoff> (--resolve-data: vvar_page+0x84 etc.).
+The fallback (int $0x80 in __kernel_vsyscall) is trapped like syscall.
 
 Per build, nothing about the layout is assumed:
  * VVAR area: vvar_start / vvar_page / vvar__vdso_data (and pvclock_page,
    hvclock_page, timens_page if present) from `nm vdso64.so.dbg`, cross-checked
-   against the .sym_* fields of the vdso2c output vdso-image-64.c;
+   against the .sym_* fields of the vdso2c output vdso-image-64.c (ia32:
+   vdso32.so.dbg, vdso-image-32.c);
  * struct vdso_data: offsets computed by the compiler, compiling a probe that
    includes <vdso/datapage.h> with the exact CFLAGS of the tree's
    vclock_gettime.o (from .vclock_gettime.o.cmd), and cross-checked with
@@ -69,6 +87,20 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 VDSO_DIR = 'arch/x86/entry/vdso'
 
+# the vDSO images checked, per ABI: the image (and .dbg), vdso2c's output,
+# the .cmd file with the CFLAGS of its vclock_gettime.o, the C file it is
+# compiled from (the layout probe replays its preamble), the ELF class, and
+# the prefix of its case names (vdso-host-path/ia32/clock_gettime:...).
+ABIS = {
+    'x86_64': {'image': 'vdso64.so', 'image_c': 'vdso-image-64.c',
+               'cmd': '.vclock_gettime.o.cmd', 'src': 'vclock_gettime.c',
+               'bits': 64, 'prefix': '', 'test': ''},
+    'ia32': {'image': 'vdso32.so', 'image_c': 'vdso-image-32.c',
+             'cmd': 'vdso32/.vclock_gettime.o.cmd',
+             'src': 'vdso32/vclock_gettime.c',
+             'bits': 32, 'prefix': 'ia32/', 'test': 'ia32_'},
+}
+
 CLOCKS = ['REALTIME', 'MONOTONIC', 'BOOTTIME', 'TAI', 'MONOTONIC_RAW',
           'REALTIME_COARSE', 'MONOTONIC_COARSE']
 CASES = ([('clock_gettime', c) for c in CLOCKS] +
@@ -77,6 +109,17 @@ CASES = ([('clock_gettime', c) for c in CLOCKS] +
 EXTRA_CASES = ([('clock_getres', c) for c in ('MONOTONIC', 'MONOTONIC_RAW',
                                               'REALTIME_COARSE')] +
                [('clock_gettime', 'PROCESS_CPUTIME_ID')])
+# ia32 (vdso32.so): the same, and __vdso_clock_gettime64 and
+# __vdso_clock_getres for every clock, where the image has them
+IA32_CASES = (CASES + [('clock_gettime64', c) for c in CLOCKS] +
+              [('clock_getres', c) for c in CLOCKS])
+IA32_EXTRA_CASES = [('clock_gettime', 'PROCESS_CPUTIME_ID'),
+                    ('clock_gettime64', 'PROCESS_CPUTIME_ID')]
+# the entry point each case calls
+ENTRY = {'clock_gettime': '__vdso_clock_gettime',
+         'clock_gettime64': '__vdso_clock_gettime64',
+         'clock_getres': '__vdso_clock_getres',
+         'gettimeofday': '__vdso_gettimeofday', 'time': '__vdso_time'}
 
 ALT_SHORTHANDS = {'rdtscp': ['RDTSCP', 'LFENCE_RDTSC'],
                   'lfence': ['LFENCE_RDTSC'], 'none': []}
@@ -104,31 +147,51 @@ def case_name(fn, arg):
     return '%s:%s' % (fn, arg)
 
 
-def test_name(fn, arg):
-    return 'vdso_host_path_%s_%s' % (fn, arg.lower())
+def test_name(fn, arg, abi='x86_64'):
+    return 'vdso_host_path_%s%s_%s' % (ABIS[abi]['test'], fn, arg.lower())
 
 
 # ------------------------------------------------------------ the harness
 
-def build_harness(cc):
+def build_harness(cc, abi='x86_64'):
+    """vdso-run for the ABI: the ia32 one is the same source built with
+    -m32 (a 32-bit process runs vdso32.so in 32-bit mode and traces it)."""
     src = os.path.join(HERE, 'vdso-run.c')
+    # -no-pie: no __x86.get_pc_thunk in call_case(), whose callees callgrind
+    # counts as the vDSO's
+    flags = ['-m32', '-fno-pie', '-no-pie'] if abi == 'ia32' else []
     with open(src, 'rb') as f:
-        h = hashlib.sha1(f.read() + cc.encode()).hexdigest()[:12]
+        h = hashlib.sha1(f.read() + cc.encode() +
+                         ' '.join(flags).encode()).hexdigest()[:12]
     d = os.path.join(tempfile.gettempdir(), 'vdso-run-%d' % os.getuid(), h)
-    exe = os.path.join(d, 'vdso-run')
+    exe = os.path.join(d, 'vdso-run' + ('32' if flags else ''))
     if not os.path.exists(exe):
         os.makedirs(d, exist_ok=True)
-        r = run([cc, '-O2', '-g', '-Wall', '-o', exe + '.tmp', src])
+        r = run([cc] + flags + ['-O2', '-g', '-Wall', '-o', exe + '.tmp',
+                                src])
         if r.returncode:
-            raise Fatal('building vdso-run failed:\n' + r.stderr)
+            raise Fatal('building vdso-run%s failed%s:\n%s' % (
+                ' (%s)' % ' '.join(flags) if flags else '',
+                ' (gcc -m32 needs gcc-multilib, see scripts/deps.sh)'
+                if flags else '', r.stderr))
         os.rename(exe + '.tmp', exe)
     return exe
 
 
+def harness_for(args, abi):
+    if abi == 'ia32':
+        if not args.harness32:
+            args.harness32 = build_harness(args.cc, 'ia32')
+        return args.harness32
+    if not args.harness:
+        args.harness = build_harness(args.cc)
+    return args.harness
+
+
 # ------------------------------------------------------------ one build
 
-def wait_for_build(out, timeout):
-    img = os.path.join(out, VDSO_DIR, 'vdso64.so')
+def wait_for_build(out, timeout, image='vdso64.so'):
+    img = os.path.join(out, VDSO_DIR, image)
     dbg = img + '.dbg'
     if not os.path.isdir(out):
         raise Fatal('%s: no such build output dir' % out)
@@ -151,26 +214,103 @@ def signed64(v):
     return v - (1 << 64) if v >= (1 << 63) else v
 
 
+def signed32(v):
+    return v - (1 << 32) if v >= (1 << 31) else v
+
+
+def elf_class(path):
+    with open(path, 'rb') as f:
+        h = f.read(5)
+    if h[:4] != b'\x7fELF' or h[4] not in (1, 2):
+        raise Fatal('%s: not an ELF file' % path)
+    return 32 if h[4] == 1 else 64
+
+
 class Build:
-    def __init__(self, out, args, tmp):
+    def __init__(self, out, args, tmp, abi='x86_64'):
         self.out = os.path.abspath(out)
         self.args = args
-        self.label = os.path.basename(self.out.rstrip('/'))
-        wait_for_build(self.out, args.wait)
+        self.abi = abi
+        self.A = ABIS[abi]
+        self.label = os.path.basename(self.out.rstrip('/')) + \
+            ('/' + abi if abi != 'x86_64' else '')
+        wait_for_build(self.out, args.wait, self.A['image'])
         self.vdir = os.path.join(self.out, VDSO_DIR)
-        self.image = os.path.join(self.vdir, 'vdso64.so')
+        self.image = os.path.join(self.vdir, self.A['image'])
         self.dbg = self.image + '.dbg'
+        for f in (self.image, self.dbg):
+            if elf_class(f) != self.A['bits']:
+                raise Fatal('%s: ELF%d, expected ELF%d for %s'
+                            % (f, elf_class(f), self.A['bits'], abi))
+        self.signed = signed32 if self.A['bits'] == 32 else signed64
+        self.harness = harness_for(args, abi)
         self.tree = os.path.realpath(os.path.join(self.out, 'source')) \
             if os.path.exists(os.path.join(self.out, 'source')) else self.out
-        self.tmp = tempfile.mkdtemp(prefix=self.label + '.', dir=tmp)
+        self.tmp = tempfile.mkdtemp(prefix=self.label.replace('/', '-') + '.',
+                                    dir=tmp)
         self.notes = []
         self.syms = self.vvar_symbols()
+        self.entries = self.entry_points()
         self.struct = self.struct_layout()
         self.layout = self.layout_arg()
         self.run_image = self.image
         if args.alt is not None:
             self.run_image = self.patch_alternatives(args.alt)
         self.insns = disassemble(self.run_image)
+        if self.A['bits'] == 32:
+            self.annotate_pic()
+
+    def has_case(self, fn):
+        return ENTRY[fn] in self.entries
+
+    def entry_points(self):
+        """The functions the image exports (nm -D), e.g. whether an ia32
+        image has __vdso_clock_gettime64."""
+        r = run(['nm', '-D', '--defined-only', self.image])
+        if r.returncode:
+            raise Fatal('nm -D %s: %s' % (self.image, r.stderr))
+        ent = set()
+        for line in r.stdout.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[1] in 'Tt':
+                ent.add(f[2].split('@')[0])
+        return ent
+
+    def annotate_pic(self):
+        """i386 PIC: the image reaches its data GOT-relative, not
+        rip-relative: `call __x86.get_pc_thunk.R; add $GOT-.,%R`, then
+        `disp(%R)`.  Both differ between images whenever code or VVAR moves,
+        so they are marked for normalise(): the add (exact: pc + imm ==
+        _GLOBAL_OFFSET_TABLE_ of nm) as '#got', every memory operand whose
+        _GLOBAL_OFFSET_TABLE_ + disp falls into the VVAR area as
+        '#gotoff ADDR' (ADDR image relative).  The second is by value: a
+        displacement that large from any other base (stack, struct) does not
+        occur in the vDSO."""
+        got = self.syms['allsyms'].get('_GLOBAL_OFFSET_TABLE_')
+        if got is None:
+            self.notes.append('no _GLOBAL_OFFSET_TABLE_ in nm: GOT-relative '
+                              'operands not normalised')
+            return
+        thunks = set(v for n, v in self.syms['allsyms'].items()
+                     if n.startswith('__x86.get_pc_thunk.'))
+        lo = self.syms['vvar_start']
+        offs = sorted(self.insns)
+        for i, o in enumerate(offs):
+            t = self.insns[o]
+            m = re.match(r'call\s+([0-9a-f]+)\b', t)
+            if m and int(m.group(1), 16) in thunks and i + 1 < len(offs):
+                n = offs[i + 1]
+                m2 = re.match(r'add\s+\$(0x[0-9a-f]+),%e\w+\s*$',
+                              self.insns[n])
+                if m2 and (n + int(m2.group(1), 16)) & 0xffffffff == got:
+                    self.insns[n] += ' #got'
+            if '#' in t:
+                continue
+            m = re.search(r'(-?0x[0-9a-f]+)\(%e[a-z]+', t)
+            if m:
+                a = got + int(m.group(1), 16)
+                if lo <= a < 0:
+                    self.insns[o] = t + ' #gotoff %#x' % a
 
     # -- VVAR symbols
     def vvar_symbols(self):
@@ -181,8 +321,8 @@ class Build:
         for line in r.stdout.splitlines():
             f = line.split()
             if len(f) == 3:
-                syms[f[2]] = signed64(int(f[0], 16))
-        v = {}
+                syms[f[2]] = self.signed(int(f[0], 16))
+        v = {'allsyms': syms}
         v['vvar_page'] = syms.get('vvar_page', syms.get('vvar_start'))
         v['vvar_start'] = syms.get('vvar_start', v['vvar_page'])
         if v['vvar_page'] is None:
@@ -220,7 +360,7 @@ class Build:
                 raise Fatal('%s: %s=%#x, expected %#x' % (self.label, alias,
                                                            syms[alias], want))
         # cross-check with vdso2c's view (what the kernel really maps)
-        c = os.path.join(self.vdir, 'vdso-image-64.c')
+        c = os.path.join(self.vdir, self.A['image_c'])
         if os.path.exists(c):
             with open(c) as f:
                 text = f.read()
@@ -229,12 +369,13 @@ class Build:
                 name, val = m.group(1), int(m.group(2))
                 seen.add(name)
                 if name in syms and syms[name] != val:
-                    raise Fatal('%s: %s=%d in vdso-image-64.c but %d in nm'
-                                % (self.label, name, val, syms[name]))
+                    raise Fatal('%s: %s=%d in %s but %d in nm'
+                                % (self.label, name, val, self.A['image_c'],
+                                   syms[name]))
             # the kernel maps the slot only if vdso2c exported it
             if 'timens_slot' in v and v['timens_slot_name'] not in seen:
-                self.notes.append('%s not in vdso-image-64.c: no time '
-                                  'namespace slot' % v['timens_slot_name'])
+                self.notes.append('%s not in %s: no time namespace slot'
+                                  % (v['timens_slot_name'], self.A['image_c']))
                 del v['timens_slot'], v['timens_slot_name']
             m = re.search(r'\.size\s*=\s*(\d+)', text)
             if m:
@@ -243,7 +384,7 @@ class Build:
 
     # -- struct vdso_data, from the compiler with the tree's own flags
     def vdso_cflags(self):
-        cmdf = os.path.join(self.vdir, '.vclock_gettime.o.cmd')
+        cmdf = os.path.join(self.vdir, self.A['cmd'])
         with open(cmdf) as f:
             line = f.readline()
         m = re.match(r'cmd_\S+\s*:=\s*(.*)$', line.strip())
@@ -308,8 +449,24 @@ class Build:
                     or incs
         except OSError:
             pass
+        # ia32: vdso32/vclock_gettime.c's preamble (BUILD_VDSO32, the faked
+        # 32-bit kernel configuration) up to its #include of ../vclock_gettime.c
+        pre = ''
+        if self.A['src'] != 'vclock_gettime.c':
+            srcf = os.path.join(self.tree, VDSO_DIR, self.A['src'])
+            try:
+                with open(srcf) as f:
+                    text = f.read()
+            except OSError as e:
+                raise Fatal('%s: %s' % (self.label, e))
+            m = re.search(r'^#include\s+"[^"]*vclock_gettime\.c"', text, re.M)
+            if not m:
+                raise Fatal('%s: %s does not include vclock_gettime.c'
+                            % (self.label, srcf))
+            pre = '/* the preamble of %s */\n%s\n' % (self.A['src'],
+                                                      text[:m.start()])
         with open(probe, 'w') as f:
-            f.write('/* vdso-path-check layout probe */\n' +
+            f.write('/* vdso-path-check layout probe */\n' + pre +
                     ''.join('#include <%s>\n' % i for i in incs) +
                     '#include <linux/stddef.h>\n#include <vdso/datapage.h>\n'
                     '#define DEF(sym, val) asm volatile("\\n.ascii \\"->" '
@@ -348,15 +505,15 @@ class Build:
             return
         r = run(['readelf', '-S', self.dbg])
         if '.debug_info' in r.stdout:
-            src, what = self.dbg, 'vdso64.so.dbg DWARF'
+            src, what = self.dbg, '%s DWARF' % os.path.basename(self.dbg)
         else:
             obj = os.path.join(self.tmp, 'probe.o')
             r = run([cc] + flags + ['-g', '-c', '-o', obj, probe], cwd=self.out)
             if r.returncode:
                 raise Fatal('%s: -g probe: %s' % (self.label, r.stderr))
             src = obj
-            what = ('DWARF of a -g probe build (vdso64.so.dbg has no '
-                    '.debug_info)')
+            what = ('DWARF of a -g probe build (%s has no .debug_info)'
+                    % os.path.basename(self.dbg))
         r = run(['pahole', '-C', 'vdso_data', src])
         if r.returncode or 'struct vdso_data' not in r.stdout:
             raise Fatal('%s: pahole -C vdso_data %s failed: %s'
@@ -419,6 +576,7 @@ class Build:
                           'hvclock_page', 'timens_page', 'real_vvar_page')
                          if k in v)
         lines = ['%s: %s (sha256 %s)' % (self.label, self.image, sha),
+                 '  entry points: %s' % ' '.join(sorted(self.entries)),
                  '  %s _vdso_data=%s' % (pages, hex(v['vdso_data'])),
                  '  struct vdso_data: size %d, basetime@%d, tz@%d, '
                  'hrtimer_res@%d, CS_BASES %d, VDSO_BASES %d'
@@ -456,6 +614,12 @@ class Build:
         for n in names:
             if n not in feat:
                 raise Fatal('unknown X86_FEATURE_%s' % n)
+            # __kernel_vsyscall: sysenter/syscall return to the landing pad
+            # of the vDSO the kernel mapped, not to this copy
+            if self.abi == 'ia32' and n in ('SEP', 'SYSENTER32',
+                                            'SYSCALL32'):
+                raise Fatal('--alt %s: not for the ia32 image (the fallback '
+                            'must stay int $0x80)' % n)
             have.add(feat[n])
         self.alt_desc = ','.join(['ALWAYS'] + names)
         with open(self.image, 'rb') as f:
@@ -491,7 +655,7 @@ class Build:
                     buf += NOPS[k]
                     p += k
                 data[site + real_len[site]:site + il] = buf
-        path = os.path.join(self.tmp, 'vdso64.alt.so')
+        path = os.path.join(self.tmp, self.A['image'][:-3] + '.alt.so')
         with open(path, 'wb') as f:
             f.write(data)
         # every patched site must start and end on an instruction boundary
@@ -507,7 +671,7 @@ class Build:
         task = task or self.args.task
         frac = self.args.ns_frac if frac is None else frac
         lay = self.layout if task == 'host' else self.layout_arg(task, frac)
-        cmd = ['nice', self.args.harness, self.run_image, lay, mode, case]
+        cmd = ['nice', self.harness, self.run_image, lay, mode, case]
         cmd += [str(x) for x in extra]
         return run(cmd)
 
@@ -540,7 +704,7 @@ class Build:
         lay = self.layout if task == 'host' else self.layout_arg(task, frac)
         out = os.path.join(self.tmp, 'callgrind.out')
         r = run(['nice', 'valgrind', '--tool=callgrind', '--callgrind-out-file='
-                 + out, '--toggle-collect=call_case', self.args.harness,
+                 + out, '--toggle-collect=call_case', self.harness,
                  self.run_image, lay, 'loop', case, str(calls)])
         if r.returncode or not os.path.exists(out):
             raise Fatal('callgrind %s %s: %s' % (self.label, case,
@@ -621,6 +785,15 @@ def normalise(text, build=None, resolve=False):
             if m:
                 rep = vvar_name(build, signed64(int(m.group(1), 16))) or rep
         ops = re.sub(r'-?0x[0-9a-f]+\(%rip\)', rep + '(%rip)', ops)
+    # i386 PIC, marked by Build.annotate_pic()
+    if comment.strip() == 'got':
+        ops = re.sub(r'^\$0x[0-9a-f]+,', '$<got>,', ops)
+    m = re.match(r'gotoff (-?0x[0-9a-f]+)$', comment.strip())
+    if m:
+        rep = '<gotoff>'
+        if resolve and build is not None:
+            rep = vvar_name(build, int(m.group(1), 16)) or rep
+        ops = re.sub(r'-?0x[0-9a-f]+\(%e', rep + '(%e', ops, count=1)
     return ' '.join(words[:i] + [mnem] + ([ops] if ops else []))
 
 
@@ -634,30 +807,109 @@ def vvar_name(build, addr):
 
 # ------------------------------------------------------------ modes
 
-def cases_for(args):
-    return CASES + (EXTRA_CASES if args.extra else [])
+def cases_for(args, abi='x86_64', builds=()):
+    """The cases of an ABI; with builds: only those whose entry point the
+    first build's image exports (nm -D)."""
+    if abi == 'ia32':
+        cases = IA32_CASES + (IA32_EXTRA_CASES if args.extra else [])
+    else:
+        cases = CASES + (EXTRA_CASES if args.extra else [])
+    if builds:
+        cases = [c for c in cases if builds[0].has_case(c[0])]
+    return cases
 
 
-def compare(args, base, series):
-    cases = cases_for(args)
+def abis_of(args):
+    return ['x86_64', 'ia32'] if args.abi == 'all' else [args.abi]
+
+
+def abi_layout_check(b64, b32):
+    """The ia32 image reads the page the kernel writes with the x86_64
+    struct vdso_data: both compiles must lay it out alike."""
+    bad = ['%s: x86_64 %s, ia32 %s' % (k, b64.struct[k], b32.struct.get(k))
+           for k in sorted(b64.struct) if b64.struct[k] != b32.struct.get(k)]
+    if bad:
+        raise Fatal('%s: struct vdso_data of the ia32 compile differs from '
+                    'the x86_64 one (the kernel writes the latter):\n  %s'
+                    % (b32.label, '\n  '.join(bad)))
+    b32.notes.append('struct vdso_data: the ia32 compile has the x86_64 '
+                     'layout (%d fields and constants compared)'
+                     % len(b64.struct))
+
+
+def annotated(seq, b, resolve=True):
+    return ['%6x:  %-45s %s' % (o, t.split('#')[0].strip(),
+                                normalise(t, b, resolve)) for o, t in seq]
+
+
+def compare(args, outs, tmp):
+    """x86_64 as it always was (a setup failure: Bail out); then ia32,
+    where a setup failure is one not ok line, vdso_host_path_ia32_run."""
     print('KTAP version 1')
     print('# vdso-path-check: host (non-timens) path, base=%s series=%s'
-          % (base.out, series.out))
-    for b in (base, series):
-        for l in b.describe():
-            print('# ' + l)
-    for b in (base, series):
-        rc, out = b.sanity('host')
-        if rc:
-            print('# sanity of %s FAILED:' % b.label)
-            for l in out.splitlines():
-                print('#   ' + l.lstrip('# '))
-            print('Bail out! vdso-run sanity check failed for %s' % b.label)
-            return 1
-    print('1..%d' % len(cases))
+          % tuple(os.path.abspath(o) for o in outs))
+    groups = []
+    x64 = None
+    for abi in abis_of(args):
+        err = None
+        if abi == 'x86_64':
+            b, s = x64 = (Build(outs[0], args, tmp), Build(outs[1], args, tmp))
+        else:
+            try:
+                b = Build(outs[0], args, tmp, abi)
+                s = Build(outs[1], args, tmp, abi)
+                if x64:
+                    abi_layout_check(x64[0], b)
+                    abi_layout_check(x64[1], s)
+            except Fatal as e:
+                err = str(e)
+                print('# %s: %s' % (abi, err.splitlines()[0]))
+                for l in err.splitlines()[1:]:
+                    print('#   ' + l)
+                groups.append((abi, None, None, [], err))
+                continue
+        for x in (b, s):
+            for l in x.describe():
+                print('# ' + l)
+        for x in (b, s):
+            rc, out = x.sanity('host')
+            if rc:
+                print('# sanity of %s FAILED:' % x.label)
+                for l in out.splitlines():
+                    print('#   ' + l.lstrip('# '))
+                if abi == 'x86_64':
+                    print('Bail out! vdso-run sanity check failed for %s'
+                          % x.label)
+                    return 1
+                err = 'vdso-run sanity check failed for %s' % x.label
+        cases = cases_for(args, abi, [b])
+        if not err:
+            skip = [c for c in cases_for(args, abi) if c not in cases]
+            if skip:
+                print('# %s: not in %s: %s' % (abi, b.label, ' '.join(
+                    sorted(set(ENTRY[fn] for fn, _ in skip)))))
+        groups.append((abi, b, s, cases, err))
+    total = sum(1 if g[4] else len(g[3]) for g in groups)
+    print('1..%d' % total)
+    failed = n = 0
+    for abi, b, s, cases, err in groups:
+        if err:
+            n += 1
+            failed += 1
+            print('not ok %d - %s # %s' % (n, 'vdso_host_path_%srun'
+                                           % ABIS[abi]['test'],
+                                           err.splitlines()[0]))
+            continue
+        failed += compare_cases(args, b, s, cases, abi, n)
+        n += len(cases)
+    print('# totals: %d ok, %d not ok' % (total - failed, failed))
+    return 1 if failed else 0
+
+
+def compare_cases(args, base, series, cases, abi, n0):
     failed = 0
-    for n, (fn, arg) in enumerate(cases, 1):
-        name = test_name(fn, arg)
+    for n, (fn, arg) in enumerate(cases, n0 + 1):
+        name = test_name(fn, arg, abi)
         res = {}
         err = None
         for b in (base, series):
@@ -683,43 +935,60 @@ def compare(args, base, series):
         for l in difflib.unified_diff(na, nb, base.label, series.label,
                                       n=args.context, lineterm=''):
             print('# ' + l)
-    print('# totals: %d ok, %d not ok' % (len(cases) - failed, failed))
-    return 1 if failed else 0
+        # longer than base: both annotated traces (as --show prints them)
+        if len(nb) > len(na):
+            for lbl, b in (('base', base), ('series', series)):
+                print('# --- %s %s: annotated trace (offset: insn  '
+                      'normalised)' % (lbl, b.label))
+                for l in annotated(res[b], b):
+                    print('#   ' + l)
+    return failed
 
 
-def count(args, builds):
-    cases = cases_for(args)
-    w = max(len(case_name(*c)) for c in cases) + 2
+def count(args, outs, tmp):
+    groups = []
+    for abi in abis_of(args):
+        builds = []
+        for o in outs:
+            b = Build(o, args, tmp, abi)
+            if any(x.label == b.label for x in builds):
+                b.label = '%s#%d' % (b.label, len(builds) + 1)
+            builds.append(b)
+        groups.append((abi, builds, cases_for(args, abi, builds)))
+    w = max(len(ABIS[abi]['prefix'] + case_name(*c))
+            for abi, _, cases in groups for c in cases) + 2
     cols = []
-    for b in builds:
-        cols.append(b.label)
+    for b in groups[0][1]:
+        cols.append(b.label.split('/')[0])
         if args.bench:
             cols.append('ns/call')
     cw = max([10] + [len(c) + 2 for c in cols])
-    for b in builds:
-        for l in b.describe():
-            print('# ' + l)
+    for _, builds, _ in groups:
+        for b in builds:
+            for l in b.describe():
+                print('# ' + l)
     print('%-*s' % (w, 'instructions per call') +
           ''.join('%*s' % (cw, c) for c in cols))
     bad = 0
-    for fn, arg in cases:
-        row = '%-*s' % (w, case_name(fn, arg))
-        for b in builds:
-            if args.task == 'timens' and not b.has_timens():
-                row += '%*s' % (cw, 'n/a') * (2 if args.bench else 1)
-                continue
-            try:
-                row += '%*d' % (cw, len(b.trace(case_name(fn, arg))))
-            except Fatal as e:
-                row += '%*s' % (cw, 'ERR')
-                log('# %s' % e)
-                bad = 1
-            if args.bench:
-                r = b.vdso_run('bench', case_name(fn, arg),
-                               (args.bench_calls, args.bench_reps))
-                m = re.search(r'^([\d.]+) ns/call min', r.stdout, re.M)
-                row += '%*s' % (cw, m.group(1) if m else 'ERR')
-        print(row, flush=True)
+    for abi, builds, cases in groups:
+        for fn, arg in cases:
+            row = '%-*s' % (w, ABIS[abi]['prefix'] + case_name(fn, arg))
+            for b in builds:
+                if args.task == 'timens' and not b.has_timens():
+                    row += '%*s' % (cw, 'n/a') * (2 if args.bench else 1)
+                    continue
+                try:
+                    row += '%*d' % (cw, len(b.trace(case_name(fn, arg))))
+                except Fatal as e:
+                    row += '%*s' % (cw, 'ERR')
+                    log('# %s' % e)
+                    bad = 1
+                if args.bench:
+                    r = b.vdso_run('bench', case_name(fn, arg),
+                                   (args.bench_calls, args.bench_reps))
+                    m = re.search(r'^([\d.]+) ns/call min', r.stdout, re.M)
+                    row += '%*s' % (cw, m.group(1) if m else 'ERR')
+            print(row, flush=True)
     return bad
 
 
@@ -735,7 +1004,7 @@ CARRY_FRAC = 500000000
 
 def read_allow():
     allowed = {}
-    path = os.path.join(HERE, '..', '..', 'tests', 'vdso-host-path.allow')
+    path = os.path.join(HERE, 'allow')
     try:
         with open(path) as f:
             for ln in f:
@@ -783,8 +1052,9 @@ def measure(args, b, case, task, frac, diffs):
         except Fatal as e:
             cg = None
             log('# %s' % e)
-        args.cg_results.append(('%s%s' % (case, '+carry' if frac == CARRY_FRAC
-                                          and task == 'timens' else ''),
+        args.cg_results.append(('%s%s%s' % (ABIS[b.abi]['prefix'], case,
+                                            '+carry' if frac == CARRY_FRAC
+                                            and task == 'timens' else ''),
                                 '%s %s' % (b.label, 'in-ns' if task == 'timens'
                                            else 'host'), len(seq), cg))
     return (len(seq) if not sc else 'ERR', best, note)
@@ -799,32 +1069,66 @@ def fmt_cell(c):
     return '%s / %s' % (i, '%.2f' % t if isinstance(t, float) else t)
 
 
-def table(args, base, ref, series):
+# ia32 rows of the table: the x86_64 ones, clock_gettime64 for every clock
+# (what a 64-bit time_t i386 libc calls), the carry rows of clock_gettime
+IA32_TABLE_CASES = CASES + [('clock_gettime64', c) for c in CLOCKS]
+
+
+def table(args, outs, tmp):
+    """BASE REF SERIES: the x86_64 rows; with --abi all (default) the ia32
+    rows (prefixed ia32/) follow, from vdso32.so of the same builds. An
+    ia32 setup failure skips those rows with a note."""
     allowed = read_allow()
-    cols = [('base', base, 'host'), ('reference', ref, 'host'),
-            ('series', series, 'host'), ('base', base, 'timens'),
-            ('reference', ref, 'timens'), ('series', series, 'timens')]
-    for b in (base, ref, series):
-        for l in b.describe():
-            print('# ' + l)
+    groups = []
+    x64 = None
+    if 'x86_64' in abis_of(args):
+        base, ref, series = x64 = [Build(o, args, tmp) for o in outs]
+        groups.append(('x86_64', base, ref, series,
+                       [(fn, arg, args.ns_frac, False) for fn, arg in CASES] +
+                       [(fn, arg, CARRY_FRAC, True)
+                        for fn, arg in CARRY_CASES]))
+    early_notes = []
+    if 'ia32' in abis_of(args):
+        try:
+            g = [Build(o, args, tmp, 'ia32') for o in outs]
+            for b64, b32 in zip(x64 or [], g):
+                abi_layout_check(b64, b32)
+            cases = [c for c in IA32_TABLE_CASES if g[0].has_case(c[0])]
+            groups.append(tuple(['ia32'] + g + [
+                [(fn, arg, args.ns_frac, False) for fn, arg in cases] +
+                [(fn, arg, CARRY_FRAC, True) for fn, arg in CARRY_CASES]]))
+        except Fatal as e:
+            early_notes.append('ia32 rows skipped: ' +
+                               ' / '.join(str(e).splitlines()))
+            log('# ia32: %s' % e)
+    for _, gb, gr, gs, _ in groups:
+        for b in (gb, gr, gs):
+            for l in b.describe():
+                print('# ' + l)
     bad = 0
-    for name, b, task in cols:
-        if task == 'timens' and not b.has_timens():
-            print('# sanity %s in-ns: n/a (no time namespace support)' % name)
-            continue
-        rc, out = b.sanity(task)
-        if rc:
-            bad = 1
-            print('# sanity %s %s FAILED:' % (name, task))
-            for l in out.splitlines():
-                print('#   ' + l.lstrip('# '))
-        else:
-            ex = [l for l in out.splitlines() if 'exact, frozen' in l]
-            print('# sanity %s %s: ok%s' % (
-                name, 'in-ns' if task == 'timens' else 'host',
-                ' (live, and exact at %d frozen fractions; no syscall '
-                'from the image)' % len(ex) if task == 'timens' else
-                ' (no syscall from the image)'))
+    for abi, gb, gr, gs, _ in groups:
+        pre = ABIS[abi]['prefix']
+        for name, b, task in [('base', gb, 'host'), ('reference', gr, 'host'),
+                              ('series', gs, 'host'), ('base', gb, 'timens'),
+                              ('reference', gr, 'timens'),
+                              ('series', gs, 'timens')]:
+            if task == 'timens' and not b.has_timens():
+                print('# sanity %s%s in-ns: n/a (no time namespace support)'
+                      % (pre, name))
+                continue
+            rc, out = b.sanity(task)
+            if rc:
+                bad = 1
+                print('# sanity %s%s %s FAILED:' % (pre, name, task))
+                for l in out.splitlines():
+                    print('#   ' + l.lstrip('# '))
+            else:
+                ex = [l for l in out.splitlines() if 'exact, frozen' in l]
+                print('# sanity %s%s %s: ok%s' % (
+                    pre, name, 'in-ns' if task == 'timens' else 'host',
+                    ' (live, and exact at %d frozen fractions; no syscall '
+                    'from the image)' % len(ex) if task == 'timens' else
+                    ' (no syscall from the image)'))
     print('# cells: instructions per call (single-stepped, exact) / min '
           'ns/call of %d processes x %d x %d calls (image as built: '
           'unpatched rdtsc, no lfence; loop + indirect call included)'
@@ -846,12 +1150,17 @@ def table(args, base, ref, series):
                'series_host_eq_base_insns', 'series_ns_le_reference_insns',
                'time_ratio_series_reference_host',
                'time_ratio_series_reference_ns']
-    rows, tsv, notes, traces = [], [], [], {}
-    todo = [(fn, arg, args.ns_frac, False) for fn, arg in CASES] + \
-           [(fn, arg, CARRY_FRAC, True) for fn, arg in CARRY_CASES]
-    for fn, arg, frac, carry in todo:
+    rows, tsv, notes, traces = [], [], list(early_notes), {}
+    todo = [(abi, g, fn, arg, frac, carry) for g in groups
+            for (abi, fn, arg, frac, carry) in
+            [(g[0],) + t for t in g[4]]]
+    for abi, g, fn, arg, frac, carry in todo:
+        _, base, ref, series, _ = g
+        cols = [('base', base, 'host'), ('reference', ref, 'host'),
+                ('series', series, 'host'), ('base', base, 'timens'),
+                ('reference', ref, 'timens'), ('series', series, 'timens')]
         case = case_name(fn, arg)
-        label = case + ('+carry' if carry else '')
+        label = ABIS[abi]['prefix'] + case + ('+carry' if carry else '')
         cells = []
         for name, b, task in cols:
             if carry and task == 'host':
@@ -877,7 +1186,7 @@ def table(args, base, ref, series):
                 eq = 'PASS'
             elif d < 0:
                 eq = 'FEWER(%d)' % d
-            elif d <= allowed.get(case, 0):
+            elif d <= allowed.get(ABIS[abi]['prefix'] + case, 0):
                 eq = 'ALLOWED(+%d)' % d
             else:
                 eq = 'FAIL(+%d)' % d
@@ -939,7 +1248,8 @@ def table(args, base, ref, series):
     # longer than the reference's
     if args.diff_out:
         with open(args.diff_out, 'w') as f:
-            for fn, arg, frac, carry in todo:
+            for abi, g, fn, arg, frac, carry in todo:
+                _, base, ref, series, _ = g
                 case = case_name(fn, arg)
                 a = traces.get((ref.label, 'timens', case, frac))
                 b = traces.get((series.label, 'timens', case, frac))
@@ -947,8 +1257,9 @@ def table(args, base, ref, series):
                     continue
                 na = ['%-40s %s' % (normalise(t, ref, True), '')
                       for _, t in a]
-                f.write('## %s%s: reference in-ns %d insns, series in-ns %d\n'
-                        % (case, '+carry' if carry else '', len(a), len(b)))
+                f.write('## %s%s%s: reference in-ns %d insns, series in-ns '
+                        '%d\n' % (ABIS[abi]['prefix'], case,
+                                  '+carry' if carry else '', len(a), len(b)))
                 f.write('## annotated traces (offset: insn) and the diff of '
                         'the normalised instructions\n')
                 for lbl, bb, seq in (('reference', ref, a),
@@ -973,8 +1284,8 @@ def show(args, b, case):
         print('# ' + l)
     sc = []
     seq = b.trace(case, syscalls=sc)
-    print('# %s: %d instructions%s' % (case, len(seq), ' (%s task)' %
-                                       args.task))
+    print('# %s%s: %d instructions%s' % (ABIS[b.abi]['prefix'], case,
+                                         len(seq), ' (%s task)' % args.task))
     for l in sc:
         print(l)
     for o, t in seq:
@@ -1030,7 +1341,15 @@ def main():
     ap.add_argument('--context', type=int, default=3, help='diff context')
     ap.add_argument('--wait', type=int, default=4 * 3600,
                     help='seconds to wait for a running build (default 4h)')
+    ap.add_argument('--abi', choices=('x86_64', 'ia32', 'all'),
+                    help='which vDSO image: x86_64 (vdso64.so), ia32 '
+                         '(vdso32.so, run by a gcc -m32 build of vdso-run) or '
+                         'all; default: all for compare and --table, x86_64 '
+                         'for --count/--show/--layout (--show ia32/CASE: '
+                         'ia32)')
     ap.add_argument('--harness', help='prebuilt vdso-run binary')
+    ap.add_argument('--harness32', help='prebuilt vdso-run binary for ia32 '
+                    '(gcc -m32)')
     ap.add_argument('--cc', default=os.environ.get('CC', 'gcc'))
     ap.add_argument('--keep', action='store_true', help='keep temp files')
     args = ap.parse_args()
@@ -1038,6 +1357,15 @@ def main():
 
     if args.task != 'host' and not (args.count or args.show or args.layout):
         ap.error('--task timens: with --count, --show or --layout')
+    if args.show and args.show.startswith('ia32/'):
+        if args.abi not in (None, 'ia32'):
+            ap.error('--show ia32/...: not with --abi %s' % args.abi)
+        args.show, args.abi = args.show[len('ia32/'):], 'ia32'
+    if args.abi is None:
+        args.abi = 'x86_64' if args.count or args.show or args.layout \
+            else 'all'
+    if (args.show or args.layout) and args.abi == 'all':
+        ap.error('--show/--layout: one ABI')
     if args.count:
         pass
     elif args.table:
@@ -1051,25 +1379,18 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix='vdso-path-check.')
     try:
-        if not args.harness:
-            args.harness = build_harness(args.cc)
-        builds = []
-        for o in args.outs:
-            b = Build(o, args, tmp)
-            if any(x.label == b.label for x in builds):
-                b.label = '%s#%d' % (b.label, len(builds) + 1)
-            builds.append(b)
-        if args.layout:
-            print(builds[0].layout_arg(args.task, args.ns_frac
-                                       if args.task == 'timens' else None))
-            return 0
         if args.table:
-            return table(args, *builds)
-        if args.show:
-            return show(args, builds[0], args.show)
+            return table(args, args.outs, tmp)
         if args.count:
-            return count(args, builds)
-        return compare(args, builds[0], builds[1])
+            return count(args, args.outs, tmp)
+        if args.show or args.layout:
+            b = Build(args.outs[0], args, tmp, args.abi)
+            if args.show:
+                return show(args, b, args.show)
+            print(b.layout_arg(args.task, args.ns_frac
+                               if args.task == 'timens' else None))
+            return 0
+        return compare(args, args.outs, tmp)
     except Fatal as e:
         print('Bail out! %s' % e, flush=True)
         return 2

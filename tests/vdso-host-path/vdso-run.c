@@ -3,7 +3,13 @@
  * vdso-run - run an x86_64 vDSO image (arch/x86/entry/vdso/vdso64.so of a
  * kernel build) inside an ordinary user process, with a synthetic VVAR area
  * describing a task that is NOT in a time namespace, and trace, count or
- * benchmark one call.
+ * benchmark one call.  Built with gcc -m32 (-fno-pie -no-pie, as
+ * vdso-path-check.py does), the same source runs the ia32 image vdso32.so
+ * instead, in a 32-bit process: its __vdso_clock_gettime,
+ * __vdso_clock_getres, __vdso_gettimeofday and __vdso_time take the old
+ * 32-bit timespec, timeval and time_t (so no _TIME_BITS=64), and
+ * __vdso_clock_gettime64 (case clock_gettime64:CLOCK) struct
+ * __kernel_timespec; the fallback is int $0x80 in __kernel_vsyscall.
  *
  *   vdso-run IMAGE.so LAYOUT MODE CASE [N [REPS]]
  *   vdso-run @host    -      MODE CASE [N [REPS]]   (the running kernel's vDSO)
@@ -50,8 +56,10 @@
  *                   basetime by +10^6 s and check the results follow (so a
  *                   wrong layout cannot hide behind the syscall fallback).
  *                   It runs in a child under a seccomp filter that traps
- *                   every syscall made from the image: a vDSO fallback is
- *                   counted (and emulated) and fails the check.
+ *                   every syscall made from the image (syscall, or on ia32
+ *                   int $0x80 / sysenter): a vDSO fallback is counted (and
+ *                   emulated) and fails the check.  An image with
+ *                   __vdso_clock_gettime64 is checked through it too.
  *                   task=timens: the above with the host task's mapping,
  *                   then with the namespace task's mapping: every clock
  *                   against the host clock + offset (loose, live), then
@@ -62,7 +70,9 @@
  *                   time(), gettimeofday() and tz equal to the host's.
  *                   Fails (exit 2) if anything is off.
  *           trace   fork a child, it stops itself with SIGSTOP before the call,
- *                   the parent PTRACE_SINGLESTEPs it; prints every executed RIP
+ *                   the parent PTRACE_SINGLESTEPs it (ia32: both are 32-bit
+ *                   processes, EIP read with PTRACE_PEEKUSER of the compat
+ *                   user_regs_struct); prints every executed RIP/EIP
  *                   as an offset into the image, one per line, from the first
  *                   instruction of the function to its ret inclusive (a rep
  *                   string insn would appear once per iteration; none on
@@ -81,7 +91,8 @@
  *                   else: for counting under valgrind
  *                   (callgrind --toggle-collect=call_case: the Ir collected
  *                   minus call_case's own, divided by N, is the vDSO's).
- * CASE      clock_gettime:CLOCK  clock_getres:CLOCK  (CLOCK = REALTIME,
+ * CASE      clock_gettime:CLOCK  clock_getres:CLOCK  clock_gettime64:CLOCK
+ *           (ia32 images only)  (CLOCK = REALTIME,
  *           MONOTONIC, PROCESS_CPUTIME_ID, THREAD_CPUTIME_ID, MONOTONIC_RAW,
  *           REALTIME_COARSE, MONOTONIC_COARSE, BOOTTIME, TAI or a number)
  *           gettimeofday:tv (tz=NULL)  gettimeofday:tv_tz  gettimeofday:tz
@@ -130,6 +141,44 @@
 #include <sys/wait.h>
 #include <ucontext.h>
 
+/*
+ * One source, two harnesses: built as x86_64 it runs vdso64.so images, built
+ * with -m32 it runs the ia32 image vdso32.so in 32-bit mode (a 32-bit
+ * process: the image's code must run with a compat code segment), traces
+ * it with ptrace from the 32-bit parent, and traps int $0x80 / sysenter /
+ * syscall from the image (the fallback via __kernel_vsyscall).  Do not
+ * build the ia32 one with _TIME_BITS=64: struct timespec, timeval and
+ * time_t must be the old 32-bit ones, as __vdso_clock_gettime,
+ * __vdso_gettimeofday and __vdso_time of vdso32.so take them.
+ */
+#if defined(__i386__)
+#if defined(_TIME_BITS) && _TIME_BITS == 64
+#error "build the ia32 vdso-run without _TIME_BITS=64 (old_timespec32 etc.)"
+#endif
+#define ElfW(t) Elf32_##t
+#define ELF_CLASS_SELF ELFCLASS32
+#define ELF_MACHINE_SELF EM_386
+#define ABI_NAME "ia32"
+#define ABI_ELF "i386 ELF32"
+#define REG_PC REG_EIP
+#define USER_REGS_PC eip
+#define AUDIT_ARCH_SELF AUDIT_ARCH_I386
+/* no __int128: nanoseconds since 1970 + 10^6 s still fit in 63 bits */
+typedef long long swide;
+#elif defined(__x86_64__)
+#define ElfW(t) Elf64_##t
+#define ELF_CLASS_SELF ELFCLASS64
+#define ELF_MACHINE_SELF EM_X86_64
+#define ABI_NAME "x86_64"
+#define ABI_ELF "x86_64 ELF64"
+#define REG_PC REG_RIP
+#define USER_REGS_PC rip
+#define AUDIT_ARCH_SELF AUDIT_ARCH_X86_64
+typedef __int128 swide;
+#else
+#error "vdso-run: x86_64 or i386 (gcc -m32) only"
+#endif
+
 #define PAGE 4096UL
 #define NSEC_PER_SEC 1000000000ULL
 #ifndef BACKDATE_NS
@@ -145,6 +194,12 @@
 #endif
 
 typedef int (*cgt_fn)(clockid_t, struct timespec *);
+/* struct __kernel_timespec: what __vdso_clock_gettime64 (ia32) fills */
+struct kts64 {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+typedef int (*cgt64_fn)(clockid_t, struct kts64 *);
 typedef int (*gtod_fn)(struct timeval *, struct timezone *);
 typedef time_t (*time_fn)(time_t *);
 
@@ -305,21 +360,47 @@ static int mfd_real = -1, mfd_ns = -1;	/* the two data pages */
 static int host_mode;
 
 static cgt_fn f_cgt, f_getres;
+static cgt64_fn f_cgt64;	/* NULL: the image has no __vdso_clock_gettime64 */
 static gtod_fn f_gtod;
 static time_fn f_time;
-static unsigned long off_cgt, off_getres, off_gtod, off_time;
+static unsigned long off_cgt, off_getres, off_gtod, off_time, off_cgt64;
 
-static unsigned long elf_sym(const unsigned char *buf, size_t len, const char *name)
+/* the vDSO's fallback: syscall, sysenter or int $0x80 */
+static int is_syscall_insn(const unsigned char *p)
 {
-	const Elf64_Ehdr *eh = (const void *)buf;
-	const Elf64_Shdr *sh;
-	const Elf64_Phdr *ph;
+	return (p[0] == 0x0f && (p[1] == 0x05 || p[1] == 0x34)) ||
+	       (p[0] == 0xcd && p[1] == 0x80);
+}
+
+/* a * b / c without overflow where a * b does not fit in 64 bits */
+static uint64_t muldiv64(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t p;
+
+#ifdef __SIZEOF_INT128__
+	(void)p;
+	return (unsigned __int128)a * b / c;
+#else
+	if (!__builtin_mul_overflow(a, b, &p))
+		return p / c;
+	return (uint64_t)((long double)a * b / c);
+#endif
+}
+
+/* the image's own .dynsym; optional: 0 if absent, else die */
+static unsigned long elf_sym_opt(const unsigned char *buf, size_t len,
+				 const char *name, int optional)
+{
+	const ElfW(Ehdr) *eh = (const void *)buf;
+	const ElfW(Shdr) *sh;
+	const ElfW(Phdr) *ph;
 	unsigned long bias = 0;
 	int i, have_bias = 0;
 
 	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64)
-		die("image is not an x86_64 ELF64 object");
+	    eh->e_ident[EI_CLASS] != ELF_CLASS_SELF || eh->e_machine != ELF_MACHINE_SELF)
+		die("image is not an %s object (the %s build of vdso-run runs %s images only)",
+		    ABI_ELF, ABI_NAME, ABI_NAME);
 	if (eh->e_phoff + (size_t)eh->e_phnum * sizeof(*ph) > len ||
 	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len)
 		die("image headers out of range");
@@ -340,7 +421,7 @@ static unsigned long elf_sym(const unsigned char *buf, size_t len, const char *n
 		die("no PT_LOAD");
 	sh = (const void *)(buf + eh->e_shoff);
 	for (i = 0; i < eh->e_shnum; i++) {
-		const Elf64_Sym *sym;
+		const ElfW(Sym) *sym;
 		const char *str;
 		size_t n, j;
 
@@ -355,14 +436,20 @@ static unsigned long elf_sym(const unsigned char *buf, size_t len, const char *n
 		for (j = 0; j < n; j++) {
 			if (sym[j].st_name >= sh[sh[i].sh_link].sh_size)
 				continue;
-			if (ELF64_ST_TYPE(sym[j].st_info) == STT_FUNC &&
+			if (ELF32_ST_TYPE(sym[j].st_info) == STT_FUNC &&
 			    sym[j].st_shndx != SHN_UNDEF &&
 			    !strcmp(str + sym[j].st_name, name))
 				return sym[j].st_value - bias;
 		}
 	}
-	die("symbol %s not found in .dynsym", name);
+	if (!optional)
+		die("symbol %s not found in .dynsym", name);
 	return 0;
+}
+
+static unsigned long elf_sym(const unsigned char *buf, size_t len, const char *name)
+{
+	return elf_sym_opt(buf, len, name, 0);
 }
 
 static void resolve_syms(const unsigned char *buf, size_t len)
@@ -375,6 +462,8 @@ static void resolve_syms(const unsigned char *buf, size_t len)
 	f_gtod = (gtod_fn)(void *)(img + off_gtod);
 	f_time = (time_fn)(void *)(img + off_time);
 	f_getres = (cgt_fn)(void *)(img + off_getres);
+	off_cgt64 = elf_sym_opt(buf, len, "__vdso_clock_gettime64", 1);
+	f_cgt64 = off_cgt64 ? (cgt64_fn)(void *)(img + off_cgt64) : NULL;
 }
 
 static void map_page(long long slot, int fd)
@@ -473,8 +562,8 @@ static void load_image(const char *path)
 
 static void host_image(void)
 {
-	const Elf64_Ehdr *eh = (const void *)getauxval(AT_SYSINFO_EHDR);
-	const Elf64_Phdr *ph;
+	const ElfW(Ehdr) *eh = (const void *)getauxval(AT_SYSINFO_EHDR);
+	const ElfW(Phdr) *ph;
 	size_t len = 0;
 	int i;
 
@@ -567,8 +656,8 @@ static void calibrate(void)
 	nanosleep(&s, NULL);
 	tsc_pair(CLOCK_MONOTONIC, &t1, &n1);
 	tsc_pair(CLOCK_MONOTONIC_RAW, &r1, &m1);
-	tsc_hz = (unsigned __int128)(t1 - t0) * NSEC_PER_SEC / (n1 - n0);
-	tsc_hz_raw = (unsigned __int128)(r1 - r0) * NSEC_PER_SEC / (m1 - m0);
+	tsc_hz = muldiv64(t1 - t0, NSEC_PER_SEC, n1 - n0);
+	tsc_hz_raw = muldiv64(r1 - r0, NSEC_PER_SEC, m1 - m0);
 	calc_mult_shift(&cs_mult, &cs_shift, tsc_hz, NSEC_PER_SEC, 600);
 	calc_mult_shift(&raw_mult, &raw_shift, tsc_hz_raw, NSEC_PER_SEC, 600);
 }
@@ -638,7 +727,7 @@ static void vd_fill(void)
 		for (i = 0; i < 16; i++)
 			t[i].tv_nsec = fill_frac;
 	last = mid[CLOCK_REALTIME] -
-	       (unsigned __int128)BACKDATE_NS * tsc_hz / NSEC_PER_SEC;
+	       muldiv64(BACKDATE_NS, tsc_hz, NSEC_PER_SEC);
 
 	memset(vd_base, 0, lay[L_CS_BASES] * lay[L_VD_SIZE]);
 	for (idx = 0; idx < lay[L_CS_BASES]; idx++) {
@@ -655,12 +744,12 @@ static void vd_fill(void)
 	/* basetime = host time at cycle_last */
 	for (i = 0; i < 4; i++)
 		set_ts(0, hres[i], &t[hres[i]], fill_frozen ? 0 :
-		       (unsigned __int128)(mid[hres[i]] - last) * NSEC_PER_SEC / tsc_hz,
+		       muldiv64(mid[hres[i]] - last, NSEC_PER_SEC, tsc_hz),
 		       cs_shift);
 	set_ts(lay[L_CS_RAW], CLOCK_MONOTONIC_RAW, &t[CLOCK_MONOTONIC_RAW],
 	       fill_frozen ? 0 :
-	       (unsigned __int128)(mid[CLOCK_MONOTONIC_RAW] - last) * NSEC_PER_SEC /
-		       tsc_hz_raw, raw_shift);
+	       muldiv64(mid[CLOCK_MONOTONIC_RAW] - last, NSEC_PER_SEC,
+			tsc_hz_raw), raw_shift);
 	set_ts(0, CLOCK_REALTIME_COARSE, &t[CLOCK_REALTIME_COARSE], 0, 0);
 	set_ts(0, CLOCK_MONOTONIC_COARSE, &t[CLOCK_MONOTONIC_COARSE], 0, 0);
 	PUT(vd(0), lay[L_TZ_MINWEST], int32_t, TZ_MINWEST);
@@ -720,17 +809,17 @@ static void ns_fill(void)
 }
 
 /* t + the namespace offset of clk, in ns (signed: BOOTTIME may go negative) */
-static __int128 ns_add(int clk, const struct timespec *t)
+static swide ns_add(int clk, const struct timespec *t)
 {
 	long long sec, nsec;
 
 	ns_offset(clk, &sec, &nsec);
-	return ((__int128)t->tv_sec + sec) * NSEC_PER_SEC + t->tv_nsec + nsec;
+	return ((swide)t->tv_sec + sec) * NSEC_PER_SEC + t->tv_nsec + nsec;
 }
 
-static __int128 ts_ns128(const struct timespec *t)
+static swide ts_ns128(const struct timespec *t)
 {
-	return (__int128)t->tv_sec * NSEC_PER_SEC + t->tv_nsec;
+	return (swide)t->tv_sec * NSEC_PER_SEC + t->tv_nsec;
 }
 
 /* ------------------------------------------------------------------- cases */
@@ -750,7 +839,7 @@ static const struct {
 	{ "TAI", CLOCK_TAI },
 };
 
-enum fn { FN_CGT, FN_GETRES, FN_GTOD, FN_TIME };
+enum fn { FN_CGT, FN_GETRES, FN_GTOD, FN_TIME, FN_CGT64 };
 
 struct tcase {
 	enum fn fn;
@@ -798,6 +887,9 @@ static struct tcase parse_case(const char *s)
 	if (!strncmp(s, "clock_gettime", n) && n == 13) {
 		c.fn = FN_CGT;
 		c.clk = parse_clock(arg);
+	} else if (!strncmp(s, "clock_gettime64", n) && n == 15) {
+		c.fn = FN_CGT64;
+		c.clk = parse_clock(arg);
 	} else if (!strncmp(s, "clock_getres", n) && n == 12) {
 		c.fn = FN_GETRES;
 		c.clk = parse_clock(arg);
@@ -829,6 +921,7 @@ static unsigned long case_entry(const struct tcase *c)
 {
 	switch (c->fn) {
 	case FN_CGT: return off_cgt;
+	case FN_CGT64: return off_cgt64;
 	case FN_GETRES: return off_getres;
 	case FN_GTOD: return off_gtod;
 	default: return off_time;
@@ -838,6 +931,7 @@ static unsigned long case_entry(const struct tcase *c)
 struct result {
 	long ret;
 	struct timespec ts;
+	struct kts64 ts64;
 	struct timeval tv;
 	struct timezone tz;
 	time_t t;
@@ -848,6 +942,9 @@ static __attribute__((noinline)) void call_case(const struct tcase *c, struct re
 	switch (c->fn) {
 	case FN_CGT:
 		r->ret = f_cgt(c->clk, &r->ts);
+		break;
+	case FN_CGT64:
+		r->ret = f_cgt64(c->clk, &r->ts64);
 		break;
 	case FN_GETRES:
 		r->ret = f_getres(c->clk, &r->ts);
@@ -873,18 +970,23 @@ static int carried(const struct tcase *c, const struct result *r)
 		return 0;
 	switch (c->fn) {
 	case FN_CGT:
+	case FN_CGT64:
 		if (c->clk == CLOCK_REALTIME || c->clk == CLOCK_MONOTONIC ||
 		    c->clk == CLOCK_BOOTTIME || c->clk == CLOCK_TAI ||
 		    c->clk == CLOCK_MONOTONIC_RAW) {
 			struct timespec h = r->ts;
-			__int128 host;
-			long long sec, nsec;
+			swide host, v = ts_ns128(&h);
+			long long sec, nsec, vsec = h.tv_sec;
 
+			if (c->fn == FN_CGT64) {
+				v = (swide)r->ts64.tv_sec * NSEC_PER_SEC + r->ts64.tv_nsec;
+				vsec = r->ts64.tv_sec;
+			}
 			if (!task_timens)
-				return (uint64_t)h.tv_sec != base_sec(c->clk);
+				return (uint64_t)vsec != base_sec(c->clk);
 			/* the host clock's second, the offset taken out */
 			ns_offset(c->clk, &sec, &nsec);
-			host = ts_ns128(&h) - ((__int128)sec * NSEC_PER_SEC + nsec);
+			host = v - ((swide)sec * NSEC_PER_SEC + nsec);
 			return host < 0 || (uint64_t)(host / NSEC_PER_SEC) !=
 				base_sec(c->clk);
 		}
@@ -919,9 +1021,16 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc_)
 	n_fallback++;
 	fb_nr = si->si_syscall;
 	fb_off = (unsigned long)si->si_call_addr - (unsigned long)img;
+#ifdef __i386__
+	/* int $0x80 (via __kernel_vsyscall): ebx, ecx, edx, esi, edi, ebp */
+	r = syscall(si->si_syscall, g[REG_EBX], g[REG_ECX], g[REG_EDX],
+		    g[REG_ESI], g[REG_EDI], g[REG_EBP]);
+	g[REG_EAX] = r == -1 ? -errno : r;
+#else
 	r = syscall(si->si_syscall, g[REG_RDI], g[REG_RSI], g[REG_RDX],
 		    g[REG_R10], g[REG_R8], g[REG_R9]);
 	g[REG_RAX] = r == -1 ? -errno : r;
+#endif
 }
 
 static void trap_fallbacks(void)
@@ -929,11 +1038,11 @@ static void trap_fallbacks(void)
 	unsigned long lo = (unsigned long)img, hi = lo + img_size;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_SELF, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, instruction_pointer) + 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(lo >> 32), 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)((uint64_t)lo >> 32), 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, instruction_pointer)),
@@ -947,7 +1056,7 @@ static void trap_fallbacks(void)
 
 	if (host_mode)
 		return;
-	if ((lo >> 32) != ((hi - 1) >> 32)) {
+	if (((uint64_t)lo >> 32) != ((uint64_t)(hi - 1) >> 32)) {
 		printf("# note: image crosses a 4 GiB boundary: no syscall trap, fallbacks caught by their values only\n");
 		return;
 	}
@@ -1004,6 +1113,19 @@ static int skew_check(void)
 			bad = 1;
 		}
 		bad |= fb_check(clock_name(list[i]));
+		if (f_cgt64) {
+			struct kts64 v64 = { -1, -1 };
+
+			f_cgt64(list[i], &v64);
+			clock_gettime(list[i], &h);
+			if (v64.tv_sec - h.tv_sec < SKEW - 1 ||
+			    v64.tv_sec - h.tv_sec > SKEW) {
+				printf("# ^^^ BAD: clock_gettime64(%s) ignores the VVAR basetime (syscall fallback?)\n",
+				       clock_name(list[i]));
+				bad = 1;
+			}
+			bad |= fb_check(clock_name(list[i]));
+		}
 	}
 	f_gtod(&tv, NULL);
 	t = f_time(NULL);
@@ -1060,6 +1182,23 @@ static int sanity_host(void)
 			bad = 1;
 		}
 		bad |= fb_check(clock_name(list[i]));
+		if (f_cgt64) {	/* ia32: the 64-bit time variant too */
+			struct kts64 v64 = { -1, -1 };
+
+			ret = f_cgt64(list[i], &v64);
+			clock_gettime(list[i], &h);
+			d = (ts_ns(&h) - ((double)v64.tv_sec * 1e9 + v64.tv_nsec)) / 1e9;
+			printf("# clock_gettime64(%-14s) = %ld %10lld.%09lld  host %10lld.%09ld  host-vdso %+.9f s\n",
+			       clock_name(list[i]), ret, (long long)v64.tv_sec,
+			       (long long)v64.tv_nsec, (long long)h.tv_sec,
+			       h.tv_nsec, d);
+			if (ret || d < -0.001 || d > tol || v64.tv_nsec < 0 ||
+			    v64.tv_nsec >= (long long)NSEC_PER_SEC) {
+				printf("# ^^^ BAD\n");
+				bad = 1;
+			}
+			bad |= fb_check(clock_name(list[i]));
+		}
 	}
 	ret = f_gtod(&tv, &tz);
 	gettimeofday(&htv, NULL);
@@ -1128,6 +1267,23 @@ static int ns_live_check(void)
 			bad = 1;
 		}
 		bad |= fb_check(clock_name(clk));
+		if (f_cgt64) {
+			struct kts64 v64 = { -1, -1 };
+
+			ret = f_cgt64(clk, &v64);
+			clock_gettime(clk, &h);
+			d = (double)(ns_add(clk, &h) - ((swide)v64.tv_sec *
+					NSEC_PER_SEC + v64.tv_nsec)) / 1e9;
+			printf("# timens clock_gettime64(%-14s) = %ld %11lld.%09lld  host+{%lld, %lld} - vdso %+.9f s\n",
+			       clock_name(clk), ret, (long long)v64.tv_sec,
+			       (long long)v64.tv_nsec, os, on, d);
+			if (ret || d < -0.001 || d > tol || v64.tv_nsec < 0 ||
+			    v64.tv_nsec >= (long long)NSEC_PER_SEC) {
+				printf("# ^^^ BAD\n");
+				bad = 1;
+			}
+			bad |= fb_check(clock_name(clk));
+		}
 	}
 	ret = f_gtod(&tv, &tz);
 	gettimeofday(&htv, NULL);
@@ -1179,7 +1335,7 @@ static int ns_exact_check(void)
 		for (i = 0; i < NS_NLIST; i++) {
 			int clk = ns_list[i];
 			struct timespec h = { -1, -1 }, v = { -1, -1 };
-			__int128 want;
+			swide want;
 			long long wsec, wnsec;
 
 			map_task(0);
@@ -1188,8 +1344,8 @@ static int ns_exact_check(void)
 			rn = f_cgt(clk, &v);
 			want = ns_add(clk, &h);
 			/* floor division: the seconds may be negative */
-			wsec = (long long)(want / (__int128)NSEC_PER_SEC);
-			wnsec = (long long)(want % (__int128)NSEC_PER_SEC);
+			wsec = (long long)(want / (swide)NSEC_PER_SEC);
+			wnsec = (long long)(want % (swide)NSEC_PER_SEC);
 			if (wnsec < 0) {
 				wnsec += NSEC_PER_SEC;
 				wsec--;
@@ -1204,6 +1360,26 @@ static int ns_exact_check(void)
 				nbad++;
 			}
 			nbad += fb_check(clock_name(clk));
+			if (f_cgt64) {	/* ia32: the same through clock_gettime64 */
+				struct kts64 h64 = { -1, -1 }, v64 = { -1, -1 };
+
+				map_task(0);
+				rh = f_cgt64(clk, &h64);
+				map_task(1);
+				rn = f_cgt64(clk, &v64);
+				if (rh || rn || h64.tv_sec != (long long)h.tv_sec ||
+				    h64.tv_nsec != h.tv_nsec || v64.tv_sec != wsec ||
+				    v64.tv_nsec != wnsec) {
+					printf("# ^^^ BAD exact: clock_gettime64(%s) frozen at .%09lld: host task %ld %lld.%09lld (clock_gettime %lld.%09ld), namespace task %ld %lld.%09lld, want %lld.%09lld\n",
+					       clock_name(clk), fracs[f], rh,
+					       (long long)h64.tv_sec, (long long)h64.tv_nsec,
+					       (long long)h.tv_sec, h.tv_nsec, rn,
+					       (long long)v64.tv_sec, (long long)v64.tv_nsec,
+					       wsec, wnsec);
+					nbad++;
+				}
+				nbad += fb_check(clock_name(clk));
+			}
 		}
 		map_task(0);
 		rh = f_gtod(&tvh, &tzh);
@@ -1228,8 +1404,9 @@ static int ns_exact_check(void)
 		}
 		nbad += fb_check("gettimeofday/time");
 		if (!nbad)
-			printf("# timens exact, frozen at .%09lld: %d clocks == host task + offset, gettimeofday/tz/time == host task\n",
-			       fracs[f], NS_NLIST);
+			printf("# timens exact, frozen at .%09lld: %d clocks%s == host task + offset, gettimeofday/tz/time == host task\n",
+			       fracs[f], NS_NLIST,
+			       f_cgt64 ? " (clock_gettime and clock_gettime64)" : "");
 		bad |= !!nbad;
 	}
 	fill_frozen = 0;
@@ -1333,7 +1510,7 @@ static long trace_once(const struct tcase *c, unsigned long *offs, long max,
 			fail("child ended during the trace (status 0x%x)", st);
 		errno = 0;
 		rip = ptrace(PTRACE_PEEKUSER, pid,
-			     (void *)offsetof(struct user_regs_struct, rip), NULL);
+			     (void *)offsetof(struct user_regs_struct, USER_REGS_PC), NULL);
 		if (errno)
 			die("PTRACE_PEEKUSER: %s", strerror(errno));
 		if (WSTOPSIG(st) != SIGTRAP) {
@@ -1360,8 +1537,7 @@ static long trace_once(const struct tcase *c, unsigned long *offs, long max,
 			if (n >= max)
 				fail("more than %ld instructions in the image", max);
 			/* the vDSO fallback: the image is the same in the child */
-			if (rip + 1 < hi && img[rip - lo] == 0x0f &&
-			    img[rip - lo + 1] == 0x05) {
+			if (rip + 1 < hi && is_syscall_insn(img + (rip - lo))) {
 				if (!n_syscalls++)
 					first_syscall = rip - lo;
 			}
@@ -1461,7 +1637,7 @@ static void bench(const struct tcase *c, long n, int reps)
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
 	ucontext_t *uc = uc_;
-	long rip = uc->uc_mcontext.gregs[REG_RIP] - (long)img;
+	long rip = uc->uc_mcontext.gregs[REG_PC] - (long)img;
 	long addr = (long)si->si_addr - (long)img;
 	char buf[256];
 	int n;
@@ -1502,6 +1678,7 @@ static void usage(void)
 		"          (vdso-path-check.py --layout BUILD_OUT prints it)\n"
 		"  MODE    sanity | trace | count | bench | loop\n"
 		"  CASE    clock_gettime:CLOCK | clock_getres:CLOCK | gettimeofday:tv|tv_tz|tz |\n"
+		"          clock_gettime64:CLOCK (ia32 images, the -m32 build) |\n"
 		"          time:null|ptr     CLOCK: REALTIME MONOTONIC MONOTONIC_RAW BOOTTIME TAI\n"
 		"          REALTIME_COARSE MONOTONIC_COARSE PROCESS_CPUTIME_ID ... or a number\n");
 	exit(1);
@@ -1524,6 +1701,8 @@ int main(int argc, char **argv)
 		parse_layout(argv[2]);
 		load_image(argv[1]);
 	}
+	if (c.fn == FN_CGT64 && !f_cgt64)
+		die("%s: no __vdso_clock_gettime64 in this image", c.name);
 	calibrate();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	catch_faults();
