@@ -1,24 +1,34 @@
 #!/bin/bash
 # bench/guest.sh: guest measurements of time namespaces, side by side for
 # base, reference and series (CONFIG_TIME_NS=y), in one run, as ratios (QEMU
-# TCG: absolute times mean little). Never fails (exit 0). ~4.5 min on 2 cores.
+# TCG: absolute times mean little). Never fails (exit 0). ~7 min on 2 cores.
+# "Zero-offset namespace": a time namespace whose offsets are never written
+# before its first task enters (what container engines create).
 #
-#   a) clock_gettime ns/call per clock, vDSO and syscall, host task and task
-#      in a time namespace (nonzero offsets): in-ns/host per kernel
+#   a) clock_gettime ns/call per clock, vDSO and syscall, host task, task
+#      in a time namespace (nonzero offsets), task in a zero-offset one and
+#      a second host task (the control): in-ns/host, zero/host per kernel
 #   b) unshare(CLONE_NEWTIME)+fork+exit+wait vs fork+exit+wait;
-#      setns() into a time namespace and back vs the same for UTS
+#      setns() into a time namespace and back, host <-> zero-offset and
+#      zero-offset <-> zero-offset namespace vs the same for UTS
 #   c) memory per time namespace (10,000 held by fds; /proc/meminfo: the
-#      kernels are tinyconfig with SLOB, there is no /proc/slabinfo)
-#   d) minor faults of the first clock_gettime(CLOCK_MONOTONIC) of a fresh task
+#      kernels are tinyconfig with SLOB, there is no /proc/slabinfo); and
+#      (C) with a task in each namespace: steps of 2,000 sleeping tasks in
+#      one process (host, each in a zero-offset namespace, each in one with
+#      offsets), nothing exiting in between: per namespace net of the task
+#   d) minor faults of the first clock_gettime(CLOCK_MONOTONIC) of a fresh
+#      task: host, in a namespace with offsets, in a zero-offset one
 #   e) instructions of a host task's clock_gettime(CLOCK_MONOTONIC) syscall,
 #      entry_SYSCALL_64 to the return to user space, single-stepped through
-#      QEMU's gdbstub; the namespace work = the difference to base
+#      QEMU's gdbstub, first while only a zero-offset namespace (with a
+#      task) exists, then with a namespace with offsets too; the namespace
+#      work = the difference to base
 #   f) a freshly exec'd process: minor faults and time (rdtsc) of its first
 #      time() and clock_gettime(CLOCK_MONOTONIC), both orders, host task and
 #      task in a namespace (what the real data page's own vvar slot costs)
 #   g) time() and clock_gettime(CLOCK_MONOTONIC) alternated: ns per pair,
 #      host task and task in a namespace
-# Guest side: bench/guest/gbench.c (a-d, f, g), bench/guest/gstep.c (e); host side:
+# Guest side: bench/guest/gbench.c (a-d, C, f, g), bench/guest/gstep.c (e); host side:
 # bench/host/gdbstep.py (gdb), bench/host/report.py (the table).
 #
 # Boots through guest/boot.sh (logs in build/bench/guest-logs/<stamp>/:
@@ -80,25 +90,27 @@ for p in gbench gstep; do
 done
 
 # --- boots ----------------------------------------------------------------------------
-# Round 1: every part (gbench: a-d, f, g, gstep: e). Rounds 2..GB_ROUNDS
+# Round 1: every part (gstep: e, first: before it no namespace has existed
+# in the boot; gbench: a-d, C, f, g). Rounds 2..GB_ROUNDS
 # (default 3): a, b, d, f and g again, kernels in the reverse order, to take
 # the minimum over boots (the host is shared: a boot's numbers drift with its
 # load).
 rounds=${GB_ROUNDS:-3}
-# (the guest's init gives each program 120 s: parts a, b, d, f, g and part c apart)
+# (the guest's init gives each program 120 s: parts a, b, d, f, g, part c and part C apart)
 printf '#!/bin/sh\nexec ./gbench abdfg\n' >"$progs/gbench-abd"
 printf '#!/bin/sh\nexec ./gbench c\n' >"$progs/gbench-c"
-chmod 755 "$progs/gbench-abd" "$progs/gbench-c"
+printf '#!/bin/sh\nexec ./gbench C\n' >"$progs/gbench-ct"
+chmod 755 "$progs/gbench-abd" "$progs/gbench-c" "$progs/gbench-ct"
 runs=()
 boot_one() { # KERNEL ROUND
-	local k=$1 r=$2 kd=$kdir/$1 img log tlog ej glog port tb bpid stop ns td
+	local k=$1 r=$2 kd=$kdir/$1 img log tlog ej glog port tb bpid stop ns zero td
 	[ -f "$kd/bzImage" ] || { say "kernel $k: no bzImage, skipped"; return; }
 	td=$work/tests-r$r
 	if [ ! -d "$td" ]; then
 		mkdir -p "$td"
 		if [ "$r" = 1 ]; then
-			cp "$progs/gbench" "$progs/gbench-abd" "$progs/gbench-c" "$progs/gstep" "$td/"
-			printf 'gbench-abd\ngbench-c\ngstep\n' >"$td/list"
+			cp "$progs/gbench" "$progs/gbench-abd" "$progs/gbench-c" "$progs/gbench-ct" "$progs/gstep" "$td/"
+			printf 'gstep\ngbench-abd\ngbench-c\ngbench-ct\n' >"$td/list"
 		else
 			cp "$progs/gbench" "$progs/gbench-abd" "$td/"; printf 'gbench-abd\n' >"$td/list"
 		fi
@@ -121,9 +133,10 @@ boot_one() { # KERNEL ROUND
 		while kill -0 $bpid 2>/dev/null && ! grep -aq 'GSTEP READY' "$tlog" 2>/dev/null; do sleep 2; done
 		stop=$(grep -ao 'GSTEP READY stop=0x[0-9a-f]*' "$tlog" | head -1 | sed 's/.*stop=//')
 		if [ -n "$stop" ]; then
-			ns=$(grep -ao 'GSTEP READY .* ns=[01]' "$tlog" | head -1 | sed 's/.*ns=//')
+			ns=$(grep -ao 'GSTEP READY .* ns=[01]' "$tlog" | head -1 | sed 's/.* ns=\([01]\).*/\1/')
+			zero=$(grep -ao 'GSTEP READY .* zero=[01]' "$tlog" | head -1 | sed 's/.* zero=\([01]\).*/\1/')
 			GS_PORT=$port GS_VMLINUX=$kd/vmlinux GS_SYSMAP=$kd/System.map GS_OUT=$ej GS_STOP=$stop \
-				GS_NS=$ns GS_SAMPLES=5 timeout 300 gdb -nx -batch -x bench/host/gdbstep.py >"$glog" 2>&1
+				GS_NS=${ns:-0} GS_ZERO=${zero:-0} GS_SAMPLES=5 timeout 300 gdb -nx -batch -x bench/host/gdbstep.py >"$glog" 2>&1
 			grep '^gdbstep:' "$glog" | sed "s/^/guest-bench: $k: /"
 		else
 			say "$k: the stepping program did not start (part e missing)"

@@ -169,6 +169,17 @@ tests_fuzz() {
 	return $rc
 }
 
+# The vDSO instructions of one call, single-stepped from a parent, in a
+# task outside any time namespace, in one with zero offsets (must be the
+# same: the real data page at the VVAR slot) and in one with offsets (must
+# differ: the check tells the paths apart); x86_64 and the ia32 vDSO.
+tests_vdso_steps() {
+	local td=$1 rc=0
+	mkprog "$td" vdso_steps tests/guest/vdso_steps.c || rc=1
+	mkprog "$td" vdso_steps_32 tests/guest/vdso_steps.c -m32 || rc=1
+	return $rc
+}
+
 # Debian 12's criu and crun from a root file system disk (guest/mkrootfs.sh,
 # cached), the tests chrooted into it.
 tests_clients() {

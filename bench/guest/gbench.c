@@ -9,20 +9,29 @@
  *  a) ns/call of clock_gettime() for REALTIME, MONOTONIC, BOOTTIME,
  *     MONOTONIC_RAW, MONOTONIC_COARSE, through the vDSO (symbol found via
  *     getauxval(AT_SYSINFO_EHDR)) and through syscall(SYS_clock_gettime),
- *     by a host task and by a task in a time namespace with nonzero offsets;
- *     two long-lived workers take turns (one repetition of one case each),
- *     min over the rounds.
+ *     by a host task, by a task in a time namespace with nonzero offsets,
+ *     by a task in a zero-offset namespace (offsets never written, what
+ *     container engines create: "zero") and by a second host task (the
+ *     control: "host2", the noise of the method); four long-lived workers
+ *     take turns (one repetition of one case each), min over the rounds.
  *  b) unshare(CLONE_NEWTIME)+fork+_exit+wait vs fork+_exit+wait; setns()
- *     into a time namespace and back vs the same for a UTS namespace;
- *     single iterations alternating, 10th percentile ("ns_per_iter").
+ *     into a time namespace and back, host <-> zero-offset namespace and
+ *     zero-offset <-> zero-offset namespace vs the same for a UTS namespace;
+ *     single iterations in turn, 10th percentile ("ns_per_iter").
  *  c) memory per time namespace: 10,000 namespaces each held by an fd of
  *     /proc/self/ns/time_for_children; /proc/meminfo deltas (MemFree,
  *     MemAvailable, Slab) after sync + drop_caches + settling, against
  *     10,000 fds on one namespace (the cost of the fds themselves).
+ *  C) the same with a task in each namespace (so that it is frozen), in
+ *     one process, in steps, nothing exiting in between: 2,000 sleeping
+ *     host tasks (the cost of the tasks themselves), then 2,000 each in a
+ *     zero-offset namespace of its own, then 2,000 each in a namespace of
+ *     its own with offsets; MemFree deltas per step.
  *  d) minor faults taken by the first clock_gettime(CLOCK_MONOTONIC)
- *     (vDSO) of a freshly forked task, host vs in a fresh namespace (the
- *     parent calls the vDSO just before fork()); again after reading the
- *     vDSO text first ("data": the faults on the vvar/timens pages alone).
+ *     (vDSO) of a freshly forked task, host vs in a fresh namespace with
+ *     offsets vs in a fresh zero-offset one (the parent calls the vDSO just
+ *     before fork()); again after reading the vDSO text first ("data": the
+ *     faults on the vvar/timens pages alone).
  *  f) a freshly exec'd process (this program re-exec'd as "gbench --fresh",
  *     address space randomisation off so that every exec has the same
  *     layout) calls the vDSO's time() and clock_gettime(CLOCK_MONOTONIC)
@@ -36,7 +45,7 @@
  *     (ns per pair), and each alone, host task and task in a namespace, the
  *     two workers taking turns as in a), min over the rounds.
  * Everything runs pinned to one vCPU (GB_PIN=N picks it, -1: unpinned).
- * Argument: the parts to run (default "abcdfg"); "--fresh ..." is part f's
+ * Argument: the parts to run (default "abcdfg"; C only when named); "--fresh ..." is part f's
  * fresh process.
  */
 #define _GNU_SOURCE
@@ -54,6 +63,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -180,6 +190,12 @@ static int new_timens(void)
 	return r;
 }
 
+/* unshare(CLONE_NEWTIME) and leave the offsets of the namespace for children alone */
+static int new_timens_zero(void)
+{
+	return unshare(CLONE_NEWTIME) ? -errno : 0;
+}
+
 static void *shared(size_t sz)
 {
 	void *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -203,12 +219,18 @@ static void reap(pid_t pid)
 
 /* ---------------------------------------------------------------- a) */
 
+/* the workers of a) and their key names */
+enum { W_HOST, W_NS, W_ZERO, W_HOST2, W_N };
+static const char *w_name[W_N] = { "host", "ns", "zero", "host2" };
+
 struct a_shm {
 	long n[2][NCLK];		/* iterations per repetition, [mode][clk] */
-	double best[2][2][NCLK];	/* ns/call, [who: 0 host 1 ns][mode: 0 vdso 1 sys][clk] */
+	double best[W_N][2][NCLK];	/* ns/call, [who][mode: 0 vdso 1 sys][clk] */
 	int64_t parent_mono_ns;
-	double seen_off[2];		/* offset seen by the ns worker, vdso / sys */
-	int ok[2];
+	double seen_off[W_N][2];	/* offset seen by a namespace worker, vdso / sys */
+	unsigned long host_ino;		/* the inode of the host's time namespace */
+	int own_ns[W_N];		/* 1: the worker's time namespace is not the host's */
+	int ok[W_N];
 };
 
 #define A_TARGET_NS 1000000LL	/* 1 ms per repetition: short enough to fall between host preemptions */
@@ -227,19 +249,27 @@ static int64_t a_rep(int mode, int clk, long n)
 	return now_ns() - t0;
 }
 
+static unsigned long ns_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
 static void a_worker(struct a_shm *s, int who, int cmd, int done)
 {
 	char b;
 	int mode, clk;
 
-	if (who == 1) {
+	if (who == W_NS || who == W_ZERO) {
 		struct timespec v, y;
 
 		vdso_cgt(CLOCK_MONOTONIC, &v);
 		sys_cgt(CLOCK_MONOTONIC, &y);
-		s->seen_off[0] = (v.tv_sec * 1e9 + v.tv_nsec - s->parent_mono_ns) / 1e9;
-		s->seen_off[1] = (y.tv_sec * 1e9 + y.tv_nsec - s->parent_mono_ns) / 1e9;
+		s->seen_off[who][0] = (v.tv_sec * 1e9 + v.tv_nsec - s->parent_mono_ns) / 1e9;
+		s->seen_off[who][1] = (y.tv_sec * 1e9 + y.tv_nsec - s->parent_mono_ns) / 1e9;
 	}
+	s->own_ns[who] = ns_ino("/proc/self/ns/time") != s->host_ino;
 	/* each command byte: one repetition of case 'A' + mode * NCLK + clk */
 	while (read(cmd, &b, 1) == 1 && b != 'q') {
 		long n;
@@ -276,27 +306,38 @@ static void a_worker(struct a_shm *s, int who, int cmd, int done)
 static void part_a(int hostfd)
 {
 	struct a_shm *s = shared(sizeof(*s));
-	int cmd[2][2], done[2][2], nw = have_timens ? 2 : 1, w, r, mode, clk;
-	pid_t pid[2] = { -1, -1 };
+	/*
+	 * The workers in turn: host first (it calibrates), then the control
+	 * (a second host task), then the namespace ones. A new namespace takes
+	 * its offsets from the creator's namespace for children, so the
+	 * zero-offset one is made after setns() back to the host's.
+	 */
+	static const int forder[W_N] = { W_HOST, W_HOST2, W_NS, W_ZERO };
+	int cmd[W_N][2], done[W_N][2], act[W_N], nw = 0, i, w, r, mode, clk;
+	pid_t pid[W_N] = { -1, -1, -1, -1 };
 	struct timespec ts;
+	struct stat st;
 	char b;
 
-	for (w = 0; w < nw; w++) {
-		if (pipe(cmd[w]) || pipe(done[w])) {
-			perror("pipe");
-			return;
-		}
-	}
+	s->host_ino = fstat(hostfd, &st) ? 0 : (unsigned long)st.st_ino;
 	fflush(stdout);
-	for (w = 0; w < nw; w++) {
-		if (w == 1) {
-			if (new_timens()) {
-				printf("# a: no time namespace\n");
-				nw = 1;
-				break;
+	for (i = 0; i < W_N; i++) {
+		w = forder[i];
+		if (w == W_NS || w == W_ZERO) {
+			if (!have_timens)
+				continue;
+			if (w == W_ZERO && setns(hostfd, CLONE_NEWTIME))
+				perror("setns host");
+			if (w == W_NS ? new_timens() : new_timens_zero()) {
+				printf("# a: no time namespace (%s)\n", w_name[w]);
+				continue;
 			}
 			vdso_cgt(CLOCK_MONOTONIC, &ts);
 			s->parent_mono_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		}
+		if (pipe(cmd[w]) || pipe(done[w])) {
+			perror("pipe");
+			break;
 		}
 		pid[w] = fork();
 		if (pid[w] == 0) {
@@ -306,28 +347,30 @@ static void part_a(int hostfd)
 		}
 		close(cmd[w][0]);
 		close(done[w][1]);
+		act[nw++] = w;
 	}
 	if (have_timens && setns(hostfd, CLONE_NEWTIME))
 		perror("setns host");
 	/*
-	 * One repetition of one case at a time, the two workers taking turns
-	 * (who goes first alternates), so that both see the same host load;
+	 * One repetition of one case at a time, the workers taking turns (the
+	 * order reverses every round), so that all see the same host load;
 	 * the host worker calibrates each case in round 0.
 	 */
 	for (r = 0; r < A_ROUNDS; r++)
 		for (mode = 0; mode < 2; mode++)
 			for (clk = 0; clk < NCLK; clk++)
-				for (w = 0; w < nw; w++) {
-					int x = (r % 2 == 0) ? w : nw - 1 - w;
+				for (i = 0; i < nw; i++) {
+					int x = act[(r % 2 == 0) ? i : nw - 1 - i];
 					char c = 'A' + mode * NCLK + clk;
 
 					if (write(cmd[x][1], &c, 1) != 1 || read(done[x][0], &b, 1) != 1) {
-						printf("# a: worker %d died\n", x);
+						printf("# a: worker %s died\n", w_name[x]);
 						goto out;
 					}
 				}
 out:
-	for (w = 0; w < nw; w++) {
+	for (i = 0; i < nw; i++) {
+		w = act[i];
 		if (write(cmd[w][1], "q", 1) != 1)
 			kill(pid[w], SIGKILL);
 		reap(pid[w]);
@@ -336,46 +379,64 @@ out:
 		for (clk = 0; clk < NCLK; clk++) {
 			char key[96];
 
-			snprintf(key, sizeof(key), "a.%s.%s.host", mode ? "sys" : "vdso", clk_name[clk]);
-			if (s->ok[0])
-				bench(key, "%.2f", s->best[0][mode][clk]);
-			else
-				bench(key, "na");
-			snprintf(key, sizeof(key), "a.%s.%s.ns", mode ? "sys" : "vdso", clk_name[clk]);
-			if (nw == 2 && s->ok[1])
-				bench(key, "%.2f", s->best[1][mode][clk]);
-			else
-				bench(key, "na");
+			for (w = 0; w < W_N; w++) {
+				snprintf(key, sizeof(key), "a.%s.%s.%s", mode ? "sys" : "vdso", clk_name[clk],
+					 w_name[w]);
+				if (s->ok[w])
+					bench(key, "%.2f", s->best[w][mode][clk]);
+				else
+					bench(key, "na");
+			}
 			snprintf(key, sizeof(key), "a.%s.%s.iters", mode ? "sys" : "vdso", clk_name[clk]);
 			bench(key, "%ld", s->n[mode][clk]);
 		}
-	if (nw == 2 && s->ok[1]) {
-		bench("a.ns_offset_seen.vdso", "%.3f", s->seen_off[0]);
-		bench("a.ns_offset_seen.sys", "%.3f", s->seen_off[1]);
+	if (s->ok[W_NS]) {
+		bench("a.ns_offset_seen.vdso", "%.3f", s->seen_off[W_NS][0]);
+		bench("a.ns_offset_seen.sys", "%.3f", s->seen_off[W_NS][1]);
 	}
+	if (s->ok[W_ZERO]) {
+		bench("a.zero_offset_seen.vdso", "%.3f", s->seen_off[W_ZERO][0]);
+		bench("a.zero_offset_seen.sys", "%.3f", s->seen_off[W_ZERO][1]);
+	}
+	for (w = 0; w < W_N; w++)
+		if (s->ok[w]) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "a.%s.own_timens", w_name[w]);
+			bench(key, "%d", s->own_ns[w]);
+		}
 	bench("a.rounds", "%d", A_ROUNDS);
 	munmap(s, sizeof(*s));
 }
 
 /* ---------------------------------------------------------------- b) */
 
-enum { B_FORK, B_FORK_NS, B_SETNS_TIME, B_SETNS_UTS, B_N };
-static const char *b_name[B_N] = { "fork_plain", "fork_unshare_time", "setns_time", "setns_uts" };
-static int b_hostfd = -1, b_nsfd = -1, b_hostuts = -1, b_nsuts = -1;
+enum { B_FORK, B_FORK_NS, B_SETNS_TIME, B_SETNS_UTS, B_SETNS_ZERO, B_SETNS_ZZ, B_N };
+static const char *b_name[B_N] = { "fork_plain", "fork_unshare_time", "setns_time", "setns_uts",
+				   "setns_zero", "setns_zero_zero" };
+/* the groups of operations timed in turn: [first, end) */
+static const int b_group[][2] = { { B_FORK, B_SETNS_TIME }, { B_SETNS_TIME, B_N } };
+static int b_hostfd = -1, b_nsfd = -1, b_hostuts = -1, b_nsuts = -1, b_zerofd = -1, b_zero2fd = -1;
 
 /*
- * Single iterations, timed one by one, the two operations of a pair
- * alternating (plain fork / unshare+fork; time / UTS setns round trip), so
- * that both see the same host load; the estimate is a low percentile of each
- * (noise on a shared host only ever adds time).
+ * Single iterations, timed one by one, the operations of a group in turn
+ * (plain fork / unshare+fork; the time, UTS, host <-> zero-offset and
+ * zero-offset <-> zero-offset setns round trips), so that all see the same
+ * host load; the estimate is a low percentile of each (noise on a shared
+ * host only ever adds time).
  */
 #define B_FORK_ITERS 800
 #define B_SETNS_ITERS 3000
 
 static int64_t b_one(int op)
 {
-	int64_t t0 = now_ns(), t;
+	int64_t t0, t;
 	pid_t p;
+
+	/* B_SETNS_ZZ starts in the second zero-offset namespace (outside the timing) */
+	if (op == B_SETNS_ZZ && setns(b_zero2fd, CLONE_NEWTIME))
+		return -1;
+	t0 = now_ns();
 
 	switch (op) {
 	case B_FORK_NS:
@@ -398,10 +459,18 @@ static int64_t b_one(int op)
 		if (setns(b_hostuts, CLONE_NEWUTS) || setns(b_nsuts, CLONE_NEWUTS))
 			return -1;
 		break;
+	case B_SETNS_ZERO:
+		if (setns(b_zerofd, CLONE_NEWTIME) || setns(b_hostfd, CLONE_NEWTIME))
+			return -1;
+		break;
+	case B_SETNS_ZZ:	/* from the second zero-offset namespace and back */
+		if (setns(b_zerofd, CLONE_NEWTIME) || setns(b_zero2fd, CLONE_NEWTIME))
+			return -1;
+		break;
 	}
 	t = now_ns() - t0;
-	/* undo the pending namespace of B_FORK_NS (outside the timing) */
-	if (op == B_FORK_NS && setns(b_hostfd, CLONE_NEWTIME))
+	/* undo the pending namespace of B_FORK_NS, leave the second zero-offset one (outside the timing) */
+	if ((op == B_FORK_NS || op == B_SETNS_ZZ) && setns(b_hostfd, CLONE_NEWTIME))
 		return -1;
 	return t;
 }
@@ -424,12 +493,23 @@ static void part_b(void)
 	pid = fork();
 	if (pid == 0) {
 		static double smp[B_N][B_SETNS_ITERS];
-		int ok[B_N], pair, i, m[B_N] = { 0 };
+		int ok[B_N], g, i, m[B_N] = { 0 };
 
 		b_hostfd = open("/proc/self/ns/time", O_RDONLY);
 		b_hostuts = open("/proc/self/ns/uts", O_RDONLY);
 		if (have_timens && !new_timens()) {
 			b_nsfd = open("/proc/self/ns/time_for_children", O_RDONLY);
+			/* (a new namespace takes its offsets from the namespace for children) */
+			if (setns(b_hostfd, CLONE_NEWTIME))
+				perror("setns");
+		}
+		if (have_timens && !new_timens_zero()) {
+			b_zerofd = open("/proc/self/ns/time_for_children", O_RDONLY);
+			if (setns(b_hostfd, CLONE_NEWTIME))
+				perror("setns");
+		}
+		if (have_timens && !new_timens_zero()) {
+			b_zero2fd = open("/proc/self/ns/time_for_children", O_RDONLY);
 			if (setns(b_hostfd, CLONE_NEWTIME))
 				perror("setns");
 		}
@@ -439,14 +519,17 @@ static void part_b(void)
 		ok[B_FORK_NS] = have_timens && b_hostfd >= 0;
 		ok[B_SETNS_TIME] = b_nsfd >= 0 && b_hostfd >= 0;
 		ok[B_SETNS_UTS] = b_nsuts >= 0 && b_hostuts >= 0;
-		for (pair = 0; pair < B_N; pair += 2) {
-			int iters = pair ? B_SETNS_ITERS : B_FORK_ITERS;
+		ok[B_SETNS_ZERO] = b_zerofd >= 0 && b_hostfd >= 0;
+		ok[B_SETNS_ZZ] = b_zerofd >= 0 && b_zero2fd >= 0 && b_hostfd >= 0;
+		for (g = 0; g < (int)(sizeof(b_group) / sizeof(b_group[0])); g++) {
+			int g0 = b_group[g][0], gn = b_group[g][1] - g0;
+			int iters = g ? B_SETNS_ITERS : B_FORK_ITERS;
 
 			for (i = 0; i < iters + iters / 10; i++) {
 				int k;
 
-				for (k = 0; k < 2; k++) {
-					int o = pair + ((i + k) % 2);	/* alternate who goes first */
+				for (k = 0; k < gn; k++) {
+					int o = g0 + ((i + k) % gn);	/* rotate who goes first */
 					int64_t t;
 
 					if (!ok[o])
@@ -627,6 +710,152 @@ static void part_c(void)
 	}
 }
 
+/* ---------------------------------------------------------------- C) */
+
+#define CT_N 2000	/* tasks per step */
+#define CT_WARM 200	/* host tasks before the first reading (not counted) */
+#define CT_STEPS 3
+
+/*
+ * In one process, sleeping tasks (children blocked in read() on a pipe) in
+ * steps, /proc/meminfo read after each, nothing exits in between (the frees
+ * that follow exits trail by seconds): step 0, CT_N tasks in the host's
+ * namespace (the cost of the tasks themselves); step 1, CT_N tasks each in a
+ * new time namespace of its own with its offsets untouched; step 2, the
+ * same with offsets written (as new_timens()). A task's fork is its
+ * namespace's first entry: the namespace is frozen with the offsets it has.
+ * res: [0..2] tasks per step, [3..5] MemFree, [6..8] MemAvailable,
+ * [9..11] Slab taken per step (KiB), [12] MemFree given back after all exit,
+ * [13] the Slab given back.
+ */
+static void ct_run(long *res)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		static pid_t kids[CT_WARM + CT_STEPS * CT_N];
+		struct meminfo m[CT_STEPS + 2];
+		int hostfd = open("/proc/self/ns/time", O_RDONLY), p[2], i, st, nk = 0;
+		char c;
+
+		if (pipe(p)) {
+			perror("pipe");
+			_exit(0);
+		}
+		for (st = -1; st < CT_STEPS; st++) {
+			int n = st < 0 ? CT_WARM : CT_N, got = 0;
+
+			for (i = 0; i < n; i++) {
+				if (st > 0 && setns(hostfd, CLONE_NEWTIME)) {
+					printf("# C: setns: %s\n", strerror(errno));
+					break;
+				}
+				if (st > 0 && (st == 1 ? new_timens_zero() : new_timens())) {
+					printf("# C: namespace #%d: %s\n", i, strerror(errno));
+					break;
+				}
+				kids[nk] = fork();
+				if (kids[nk] == 0) {
+					close(p[1]);
+					while (read(p[0], &c, 1) < 0 && errno == EINTR)
+						;
+					_exit(0);
+				}
+				if (kids[nk] < 0) {
+					printf("# C: fork #%d: %s\n", nk, strerror(errno));
+					break;
+				}
+				nk++;
+				got++;
+			}
+			if (st >= 0)
+				res[st] = got;
+			settle();
+			meminfo(&m[st + 1]);
+			if (got < n)
+				break;
+		}
+		close(p[1]);	/* EOF: the tasks exit */
+		for (i = 0; i < nk; i++)
+			reap(kids[i]);
+		settle();
+		meminfo(&m[CT_STEPS + 1]);
+		for (st = 0; st < CT_STEPS && res[st]; st++) {
+			res[3 + st] = m[st].memfree - m[st + 1].memfree;
+			res[6 + st] = m[st].memavail - m[st + 1].memavail;
+			res[9 + st] = m[st + 1].slab - m[st].slab;
+		}
+		if (st == CT_STEPS) {
+			res[12] = m[CT_STEPS + 1].memfree - m[CT_STEPS].memfree;
+			res[13] = m[CT_STEPS].slab - m[CT_STEPS + 1].slab;
+		}
+		_exit(0);
+	}
+	reap(pid);
+}
+
+static void part_ct(void)
+{
+	long *res = shared(sizeof(long) * 16);
+	char old[32] = "", buf[32], oldpid[32] = "";
+	static const char *what[CT_STEPS] = { "tasks", "zero_task", "ns_task" };
+	long taken = 0;
+	int fd, k;
+
+	if (!have_timens) {
+		bench("C.zero_task.n", "na");
+		return;
+	}
+	/* tinyconfig (BASE_SMALL): pid_max is 4096 */
+	fd = open("/proc/sys/kernel/pid_max", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t l = read(fd, oldpid, sizeof(oldpid) - 1);
+
+		oldpid[l > 0 ? l : 0] = 0;
+		close(fd);
+		if (atol(oldpid) < 2 * (CT_WARM + CT_STEPS * CT_N) &&
+		    write_file("/proc/sys/kernel/pid_max", "32768"))
+			printf("# C: cannot raise pid_max\n");
+	}
+	fd = open("/proc/sys/user/max_time_namespaces", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t l = read(fd, old, sizeof(old) - 1);
+
+		old[l > 0 ? l : 0] = 0;
+		close(fd);
+		snprintf(buf, sizeof(buf), "%d", 4 * CT_N);
+		if (atol(old) < 4 * CT_N && write_file("/proc/sys/user/max_time_namespaces", buf))
+			printf("# C: cannot raise max_time_namespaces\n");
+	}
+	ct_run(res);
+	if (old[0])
+		write_file("/proc/sys/user/max_time_namespaces", old);
+	if (oldpid[0])
+		write_file("/proc/sys/kernel/pid_max", oldpid);
+	for (k = 0; k < CT_STEPS; k++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "C.%s.n", what[k]);
+		bench(key, "%ld", res[k]);
+		if (!res[k])
+			continue;
+		snprintf(key, sizeof(key), "C.%s.memfree_kib", what[k]);
+		bench(key, "%ld", res[3 + k]);
+		snprintf(key, sizeof(key), "C.%s.memavail_kib", what[k]);
+		bench(key, "%ld", res[6 + k]);
+		snprintf(key, sizeof(key), "C.%s.slab_kib", what[k]);
+		bench(key, "%ld", res[9 + k]);
+		taken += res[3 + k];
+	}
+	if (res[12] || res[13]) {
+		bench("C.taken_kib", "%ld", taken);
+		bench("C.freed_kib", "%ld", res[12]);
+		bench("C.slab_freed_kib", "%ld", res[13]);
+	}
+}
+
 /* ---------------------------------------------------------------- d) */
 
 #define D_TRIALS 5
@@ -697,12 +926,13 @@ static void __attribute__((noinline)) d_child(long *out, int pretouch)
 
 static void part_d(int hostfd)
 {
-	/* [pretouch][who][trial][4] */
-	long *res = shared(sizeof(long) * 2 * 2 * D_TRIALS * 4);
+	/* [pretouch][who: 0 host, 1 ns with offsets, 2 zero-offset ns][trial][4] */
+	long *res = shared(sizeof(long) * 2 * 3 * D_TRIALS * 4);
+	static const char *wn[3] = { "host", "ns", "zero" };
 	int who, t, pre;
 	pid_t pid;
 
-#define D_RES(pre, who, t) (res + 4 * (((pre) * 2 + (who)) * D_TRIALS + (t)))
+#define D_RES(pre, who, t) (res + 4 * (((pre) * 3 + (who)) * D_TRIALS + (t)))
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -710,10 +940,10 @@ static void part_d(int hostfd)
 
 		for (t = 0; t < D_TRIALS; t++)
 			for (pre = 0; pre < 2; pre++)
-				for (who = 0; who < (have_timens ? 2 : 1); who++) {
+				for (who = 0; who < (have_timens ? 3 : 1); who++) {
 					pid_t c;
 
-					if (who == 1 && new_timens())
+					if ((who == 1 && new_timens()) || (who == 2 && new_timens_zero()))
 						continue;
 					/* the parent has just used the vDSO: its PTEs are there to be copied */
 					vdso_cgt(CLOCK_MONOTONIC, &w);
@@ -721,16 +951,16 @@ static void part_d(int hostfd)
 					if (c == 0)
 						d_child(D_RES(pre, who, t), pre);
 					reap(c);
-					if (who == 1 && setns(hostfd, CLONE_NEWTIME))
+					if (who && setns(hostfd, CLONE_NEWTIME))
 						perror("setns");
 				}
 		_exit(0);
 	}
 	reap(pid);
 	for (pre = 0; pre < 2; pre++)
-		for (who = 0; who < 2; who++) {
+		for (who = 0; who < 3; who++) {
 			long mn = 1 << 30, mx = -1, mx2 = -1;
-			const char *w = who ? "ns" : "host", *what = pre ? "data" : "first";
+			const char *w = wn[who], *what = pre ? "data" : "first";
 			char key[64];
 
 			for (t = 0; t < D_TRIALS; t++) {
@@ -740,8 +970,8 @@ static void part_d(int hostfd)
 				if (r[0] > mx) mx = r[0];
 				if (r[1] > mx2) mx2 = r[1];
 			}
-			if (who == 1 && !have_timens) {
-				snprintf(key, sizeof(key), "d.ns.%s_min", what);
+			if (who && !have_timens) {
+				snprintf(key, sizeof(key), "d.%s.%s_min", w, what);
 				bench(key, "na");
 				continue;
 			}
@@ -1259,6 +1489,8 @@ int main(int argc, char **argv)
 		part_g(hostfd);
 	if (strchr(parts, 'c'))
 		part_c();
+	if (strchr(parts, 'C'))
+		part_ct();
 	bench("done", "1");
 	return 0;
 }

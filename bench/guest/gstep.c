@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gstep: the guest side of part e of bench/guest.sh. Two loopers call
+ * gstep: the guest side of part e of bench/guest.sh. Loopers call
  * syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts, MAGIC) until a flag in a
  * shared page is set (gdb writes it through QEMU's gdbstub when it is done
- * single-stepping) or a deadline passes: one looper outside any time
- * namespace (MAGIC 0x7411), one in a time namespace with nonzero offsets
- * (MAGIC 0x7412, only if the kernel has time namespaces). clock_gettime
- * ignores the third argument; at entry_SYSCALL_64 it is in %rdx, so gdb
- * can pick the task by a breakpoint condition.
+ * single-stepping) or a deadline passes. clock_gettime ignores the third
+ * argument; at entry_SYSCALL_64 it is in %rdx, so gdb can pick the task and
+ * the phase by a breakpoint condition. Run first in its boot: before it, no
+ * time namespace other than the initial one has ever existed.
+ *
+ *  phase 1, only zero-offset namespaces: a time namespace whose offsets are
+ *     never written with a task in it (the zero looper, MAGIC 0x7414), and
+ *     no namespace with offsets; the host looper (outside any time
+ *     namespace) passes MAGIC 0x7413. Without time namespaces (base) the
+ *     host looper alone.
+ *  phase 2, when gdb sets page[4]: a time namespace with nonzero offsets
+ *     and a task in it (MAGIC 0x7412); once that one loops, the host looper
+ *     passes MAGIC 0x7411 and the zero looper exits.
+ *
  * First CLOCK_REALTIME is set so that the nanoseconds of wall_to_monotonic
  * are about zero (a few microseconds): ktime_get_ts64() then never runs its
  * normalisation loop (timespec64_add_ns of the realtime fraction plus those
  * nanoseconds), so every sample takes the same path in every kernel.
- * Prints "GSTEP READY stop=0x<addr> ns=<0|1>" once both loop, and
- * "GSTEP DONE <how>" at the end.
+ * Prints "GSTEP READY stop=0x<addr> ns=<0|1> zero=<0|1>" once phase 1
+ * loops, "GSTEP PHASE2 ns=<0|1>" once phase 2 does and "GSTEP DONE <how>"
+ * at the end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,10 +41,17 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#define HOST_MAGIC 0x7411L
-#define NS_MAGIC 0x7412L
+#define HOST_MAGIC 0x7411L	/* host looper, phase 2 */
+#define NS_MAGIC 0x7412L	/* looper in the namespace with offsets, phase 2 */
+#define HOST_ZERO_MAGIC 0x7413L	/* host looper, phase 1 */
+#define ZERO_MAGIC 0x7414L	/* looper in the zero-offset namespace */
 #define DEADLINE_S 100
 
+/*
+ * The shared page: [0] stop (gdb), [1] host looper started, [2] ns looper
+ * started, [3] a deadline passed, [4] phase 2 wanted (gdb), [5] zero looper
+ * started, [6] phase 2 loops (the host looper switches its magic).
+ */
 static volatile int *stop;
 
 static void loop(long magic)
@@ -43,9 +60,15 @@ static void loop(long magic)
 	unsigned long i = 0;
 
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t0, 0L);
-	stop[magic == NS_MAGIC ? 2 : 1] = 1;
+	stop[magic == NS_MAGIC ? 2 : magic == ZERO_MAGIC ? 5 : 1] = 1;
 	while (!stop[0]) {
-		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts, magic);
+		long m = magic;
+
+		if (magic == HOST_MAGIC)
+			m = stop[6] ? HOST_MAGIC : HOST_ZERO_MAGIC;
+		else if (magic == ZERO_MAGIC && stop[6])
+			break;
+		syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts, m);
 		if ((++i & 1023) == 0 && ts.tv_sec - t0.tv_sec > DEADLINE_S) {
 			stop[3] = 1;
 			break;
@@ -70,10 +93,19 @@ static void align_wall_to_monotonic(void)
 	printf("GSTEP wall_to_monotonic_nsec~ %ld\n", d);
 }
 
+/* wait (10 ms steps, at most 10 s) until page[idx] is set or a looper gave up */
+static void wait_flag(int idx)
+{
+	int i;
+
+	for (i = 0; i < 1000 && !stop[idx] && !stop[0] && !stop[3]; i++)
+		usleep(10000);
+}
+
 int main(void)
 {
-	pid_t h, n = -1;
-	int fd, have_ns = 0, i;
+	pid_t h, n = -1, z = -1;
+	int fd, hostfd, have_ns = 0, have_zero = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	stop = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -82,10 +114,29 @@ int main(void)
 		return 0;
 	}
 	align_wall_to_monotonic();
+	hostfd = open("/proc/self/ns/time", O_RDONLY);
 	h = fork();
 	if (h == 0)
 		loop(HOST_MAGIC);
+	/* phase 1: a zero-offset namespace (offsets never written) with a task in it */
 	if (unshare(CLONE_NEWTIME) == 0) {
+		z = fork();
+		if (z == 0)
+			loop(ZERO_MAGIC);
+		have_zero = 1;
+		/* the next namespace takes its offsets from the host's */
+		if (setns(hostfd, CLONE_NEWTIME))
+			perror("setns");
+	}
+	wait_flag(1);
+	if (have_zero)
+		wait_flag(5);
+	printf("GSTEP READY stop=%p ns=%d zero=%d\n", (void *)stop, have_zero, have_zero);
+	/* gdb steps phase 1, then sets page[4]: no deadline here but the loopers' */
+	while (!stop[4] && !stop[0] && !stop[3])
+		usleep(10000);
+	/* phase 2: a namespace with nonzero offsets and a task in it */
+	if (have_zero && unshare(CLONE_NEWTIME) == 0) {
 		fd = open("/proc/self/timens_offsets", O_WRONLY);
 		if (fd >= 0) {
 			const char *s = "monotonic 86400 0\nboottime 86400 0\n";
@@ -98,11 +149,13 @@ int main(void)
 		if (n == 0)
 			loop(NS_MAGIC);
 		have_ns = 1;
+		wait_flag(2);
 	}
-	for (i = 0; i < 1000 && !(stop[1] && (!have_ns || stop[2])); i++)
-		usleep(10000);
-	printf("GSTEP READY stop=%p ns=%d\n", (void *)stop, have_ns);
+	stop[6] = 1;
+	printf("GSTEP PHASE2 ns=%d\n", have_ns);
 	waitpid(h, NULL, 0);
+	if (z > 0)
+		waitpid(z, NULL, 0);
 	if (n > 0)
 		waitpid(n, NULL, 0);
 	printf("GSTEP DONE %s\n", stop[0] ? "stopped-by-gdb" : "deadline");

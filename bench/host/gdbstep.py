@@ -8,9 +8,14 @@
 # mapped to its function through System.map; a PC repeated in a row (rep
 # string iterations) counts once. Writes one JSON line per sample
 # to $GS_OUT, then sets the looper's stop flag and detaches.
+# Two phases (see gstep.c): 1, only a zero-offset namespace exists: the host
+# looper ("hostz") and the zero-offset namespace's ("zero"); then the phase-2
+# flag is set, and 2, a namespace with offsets exists too: the host looper
+# ("host") and the one in that namespace ("ns").
 #
 # Environment: GS_PORT, GS_VMLINUX, GS_SYSMAP, GS_OUT, GS_STOP (address of
-# the flag page), GS_NS (1: also step the looper in a time namespace),
+# the flag page), GS_NS (1: also step the looper in a time namespace with
+# offsets), GS_ZERO (1: also step the looper in the zero-offset namespace),
 # GS_SAMPLES (per looper, default 3).
 import bisect
 import json
@@ -24,6 +29,8 @@ sysmap = os.environ['GS_SYSMAP']
 outp = os.environ['GS_OUT']
 stop = int(os.environ['GS_STOP'], 16)
 do_ns = os.environ.get('GS_NS', '0') == '1'
+do_zero = os.environ.get('GS_ZERO', '0') == '1'
+PHASE2 = stop + 16   # int [4] of the flag page: gstep's phase 2
 nsamp = int(os.environ.get('GS_SAMPLES', '3'))
 MAXSTEPS = 30000
 USER_TOP = 0xffff800000000000
@@ -117,9 +124,34 @@ def analyse(steps):
             'sys_fn': sysc, 'ns_named': nsw, 'per_fn': per, 'seq': seq, 'repeats': reps}
 
 
+def set_flag(addr, what, magic):
+    """write 1 to the flag page, mapped at the same address in every looper;
+    only from the user space of one of them (where a complete sample stops;
+    after a failed one, one more sample of the looper passing MAGIC)"""
+    try:
+        gdb.execute('set scheduler-locking off')
+        if pc_now() >= USER_TOP:
+            sample(magic)
+        if pc_now() < USER_TOP:
+            gdb.execute('set {int}%#x = 1' % addr)
+            log('%s flag set' % what)
+            return True
+        log('could not set the %s flag: stopped at %#x, not in user space' % (what, pc_now()))
+    except Exception as e:  # noqa: BLE001
+        log('could not set the %s flag: %s' % (what, e))
+    return False
+
+
 with open(outp, 'w') as out:
-    who = [('host', 0x7411)] + ([('ns', 0x7412)] if do_ns else [])
-    for w, magic in who:
+    phase1 = [('hostz', 0x7413)] + ([('zero', 0x7414)] if do_zero else [])
+    phase2 = [('host', 0x7411)] + ([('ns', 0x7412)] if do_ns else [])
+    who = [(w, m, 1) for w, m in phase1] + [(w, m, 2) for w, m in phase2]
+    phase = 1
+    for w, magic, ph in who:
+        if ph != phase:
+            if not set_flag(PHASE2, 'phase 2', 0x7413):
+                break
+            phase = ph
         for k in range(nsamp):
             t0 = time.time()
             try:
@@ -134,13 +166,7 @@ with open(outp, 'w') as out:
             log('%s sample %d: %d insns, %d steps (clock_gettime fn %s, timens-named %d) in %.1fs'
                 % (w, k, r['total'], r['steps'], r['sys_fn'], r['ns_named'], time.time() - t0))
     # let the loopers finish: the flag page is mapped at the same address in
-    # both (a shared anonymous mapping inherited from gstep), and we stopped
+    # all (a shared anonymous mapping inherited from gstep), and we stopped
     # in user space of one of them
-    try:
-        gdb.execute('set scheduler-locking off')
-        if pc_now() < USER_TOP:
-            gdb.execute('set {int}%#x = 1' % stop)
-            log('stop flag set')
-    except Exception as e:  # noqa: BLE001
-        log('could not set the stop flag: %s' % e)
+    set_flag(stop, 'stop', 0x7411 if phase == 2 else 0x7413)
 gdb.execute('detach')

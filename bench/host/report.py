@@ -124,14 +124,7 @@ row('a.vdso.MONOTONIC in-ns/host per boot',
 row('a.sys.MONOTONIC in-ns/host per boot',
     {k: per_boot(k, 'a.sys.MONOTONIC.ns', 'a.sys.MONOTONIC.host') for k in KS}, ratio=False)
 
-# --- b) fork and setns
-rate = {}
-for op in ('fork_plain', 'fork_unshare_time', 'setns_time', 'setns_uts'):
-    rate[op] = {k: (1e9 / num(k, 'b.%s.ns_per_iter' % op) if num(k, 'b.%s.ns_per_iter' % op) else None)
-                for k in KS}
-row('b.fork+exit+wait per s', rate['fork_plain'], '%.1f',
-    note='single iterations alternating with the other of the pair, 10th percentile, best boot; the guest program is pinned to one vCPU')
-row('b.unshare(NEWTIME)+fork+exit+wait per s', rate['fork_unshare_time'], '%.1f')
+
 def med_ratio(k, a, b):
     """median over boots of a/b (both measured in the same boot)"""
     x, y = nums(k, a), nums(k, b)
@@ -141,6 +134,43 @@ def med_ratio(k, a, b):
     return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
 
 
+# --- a) a task in a zero-offset namespace (offsets never written), against
+# the host task of the same boot; the control: a second host task
+ZTOL = 0.03
+row('a.zero_offset_seen_s (vdso)', {k: num(k, 'a.zero_offset_seen.vdso') for k in KS}, '%.3f', ratio=False,
+    note='zero-offset namespace: offsets never written before its first task entered; CLOCK_MONOTONIC '
+    'there minus outside (0 expected)')
+row('a.zero-ns task in its own time namespace', {k: num(k, 'a.zero.own_timens') for k in KS}, '%d', ratio=False,
+    note='sanity: 1 = /proc/self/ns/time of the zero-ns worker is not the host\'s')
+for c in CLOCKS:
+    ok = {k: tsc_ok[k] or k not in seen for k in KS}
+    zr = {k: med_ratio(k, 'a.vdso.%s.zero' % c, 'a.vdso.%s.host' % c) if ok[k] else 'invalid' for k in KS}
+    ctl = {k: med_ratio(k, 'a.vdso.%s.host2' % c, 'a.vdso.%s.host' % c) if ok[k] else 'invalid' for k in KS}
+
+    def zcheck(k, zr=zr, ctl=ctl):
+        tol = max(ZTOL, abs(ctl[k] - 1)) if isinstance(ctl[k], float) else ZTOL
+        return abs(zr[k] - 1) <= tol
+    row('a.vdso.%s zero-ns/host, same boot' % c, zr, '%.3f', '== 1 within noise', zcheck,
+        note='vDSO ns/call of a task in a zero-offset namespace / of the host task, min of 61 rounds each, '
+        'same boot, median over boots; pass: within max(%.2f, |control - 1|) of 1' % ZTOL if c == CLOCKS[0] else '')
+    row('a.vdso.%s host2/host (control)' % c, ctl, '%.3f',
+        note='a second host task taking turns with the others: the noise of the method' if c == CLOCKS[0] else '')
+row('a.vdso.MONOTONIC zero-ns/host per boot',
+    {k: per_boot(k, 'a.vdso.MONOTONIC.zero', 'a.vdso.MONOTONIC.host') for k in KS}, ratio=False)
+row('a.vdso.MONOTONIC host2/host per boot',
+    {k: per_boot(k, 'a.vdso.MONOTONIC.host2', 'a.vdso.MONOTONIC.host') for k in KS}, ratio=False)
+row('a.sys.MONOTONIC zero-ns/host, same boot',
+    {k: med_ratio(k, 'a.sys.MONOTONIC.zero', 'a.sys.MONOTONIC.host') for k in KS}, '%.3f',
+    note='the syscall; a namespace with offsets exists in the same boot')
+
+# --- b) fork and setns
+rate = {}
+for op in ('fork_plain', 'fork_unshare_time', 'setns_time', 'setns_uts', 'setns_zero', 'setns_zero_zero'):
+    rate[op] = {k: (1e9 / num(k, 'b.%s.ns_per_iter' % op) if num(k, 'b.%s.ns_per_iter' % op) else None)
+                for k in KS}
+row('b.fork+exit+wait per s', rate['fork_plain'], '%.1f',
+    note='single iterations alternating with the other of the pair, 10th percentile, best boot; the guest program is pinned to one vCPU')
+row('b.unshare(NEWTIME)+fork+exit+wait per s', rate['fork_unshare_time'], '%.1f')
 fr = {k: med_ratio(k, 'b.fork_plain.ns_per_iter', 'b.fork_unshare_time.ns_per_iter') for k in KS}
 row('b.unshare+fork / plain fork', fr, '%.3f', '>= 0.9', lambda k: fr[k] >= 0.9,
     note='rates of the 10th percentiles, both in the same boot; median over boots')
@@ -168,6 +198,20 @@ mins = {k: (num(k, 'b.setns_uts.min_ns_per_iter') / num(k, 'b.setns_time.min_ns_
 row('b.setns time / uts (minima)', mins, '%.3f')
 row('b.setns time / uts per boot',
     {k: per_boot(k, 'b.setns_uts.ns_per_iter', 'b.setns_time.ns_per_iter') for k in KS}, ratio=False)
+row('b.setns host<->zero-ns round trips per s', rate['setns_zero'], '%.0f',
+    note='setns() into a zero-offset namespace and back to the host\'s; in turn with the time and UTS '
+    'round trips above')
+row('b.setns zero-ns<->zero-ns round trips per s', rate['setns_zero_zero'], '%.0f',
+    note='from one zero-offset namespace into another and back')
+for op, what in (('setns_zero', 'host<->zero-ns'), ('setns_zero_zero', 'zero-ns<->zero-ns')):
+    zr = {k: med_ratio(k, 'b.setns_uts.ns_per_iter', 'b.%s.ns_per_iter' % op) for k in KS}
+    row('b.setns %s / uts round trip' % what, zr, '%.3f', '>= 0.5', lambda k, zr=zr: zr[k] >= 0.5)
+    md = {k: (num(k, 'b.setns_uts.median_ns_per_iter') / num(k, 'b.%s.median_ns_per_iter' % op)
+              if num(k, 'b.setns_uts.median_ns_per_iter') and num(k, 'b.%s.median_ns_per_iter' % op)
+              else None) for k in KS}
+    row('b.setns %s / uts (medians)' % what, md, '%.3f')
+    row('b.setns %s / uts per boot' % what,
+        {k: per_boot(k, 'b.setns_uts.ns_per_iter', 'b.%s.ns_per_iter' % op) for k in KS}, ratio=False)
 
 
 # --- c) memory
@@ -201,6 +245,39 @@ row('c.KiB per namespace, net of the fd', net, '%.2f', '<= reference',
 fr = {k: (per_ns(k, 'freed_kib') / raw[k] if raw[k] and per_ns(k, 'freed_kib') is not None else None)
       for k in KS}
 row('c.freed after close / taken', fr, '%.2f', ratio=False, note='sanity: about 1')
+
+
+
+# C) namespaces with a task in each (frozen), net of the tasks themselves:
+# steps in one process, nothing exiting in between
+def ct_per(k, run, field='memfree_kib'):
+    n, v = num(k, 'C.%s.n' % run), num(k, 'C.%s.%s' % (run, field))
+    return v / n if n and v is not None else None
+
+
+def ct_net(k, run, field='memfree_kib'):
+    a, t = ct_per(k, run, field), ct_per(k, 'tasks', field)
+    return a - t if a is not None and t is not None else None
+
+
+row('C.KiB per sleeping host task (2,000 tasks)', {k: ct_per(k, 'tasks') for k in KS}, '%.2f',
+    note='MemFree, in one process, steps of 2,000 sleeping tasks each, nothing exiting in between: host tasks '
+    '(the cost of the tasks, subtracted below), then each in a namespace of its own (its first entry: frozen) '
+    'with offsets untouched, then with offsets written; one run, round 1')
+cto = {k: ct_net(k, 'ns_task') for k in KS}
+ctz = {k: ct_net(k, 'zero_task') for k in KS}
+row('C.KiB per zero-offset namespace + a task, net of the task', ctz, '%.2f')
+row('C.KiB per namespace with offsets + a task, net of the task', cto, '%.2f')
+row('C.zero-offset - with offsets, KiB per namespace',
+    {k: (ctz[k] - cto[k] if ctz[k] is not None and cto[k] is not None else None) for k in KS}, '%.2f',
+    ratio=False, note='what a zero-offset namespace saves (its data page would be 4 KiB)')
+row('C.Slab KiB per namespace + a task, net: zero-offset / offsets',
+    {k: ('%.2f / %.2f' % (ct_net(k, 'zero_task', 'slab_kib'), ct_net(k, 'ns_task', 'slab_kib'))
+         if ct_net(k, 'zero_task', 'slab_kib') is not None and ct_net(k, 'ns_task', 'slab_kib') is not None
+         else None) for k in KS}, ratio=False)
+row('C.freed after exit / taken',
+    {k: (num(k, 'C.freed_kib') / num(k, 'C.taken_kib') if num(k, 'C.taken_kib') and num(k, 'C.freed_kib') is not None
+         else None) for k in KS}, '%.2f', ratio=False, note='sanity: about 1')
 slabinfo = {k: sval(k, 'c.slabinfo') for k in KS if k in seen}
 rows.append(['c./proc/slabinfo'] + [slabinfo.get(k) or '-' for k in KS] + ['-', '', '', '',
             'tinyconfig: SLOB, so no slabinfo; meminfo used'])
@@ -222,6 +299,10 @@ row('d.faults of 1st clock_gettime, ns task', dn, '%d', '== host',
 row('d.of them on data pages, host task', {k: dval(k, 'host', 'data') for k in KS}, '%d', ratio=False,
     note='the same with the vDSO text read before: the faults on the vvar/timens pages alone')
 row('d.of them on data pages, ns task', {k: dval(k, 'ns', 'data') for k in KS}, '%d', ratio=False)
+dz = {k: dval(k, 'zero') for k in KS}
+row('d.faults of 1st clock_gettime, zero-ns task', dz, '%d', '== host',
+    lambda k: dz[k] == dh[k], ratio=False, note='a fresh task in a fresh zero-offset namespace')
+row('d.of them on data pages, zero-ns task', {k: dval(k, 'zero', 'data') for k in KS}, '%d', ratio=False)
 
 # --- f) a fresh exec'd process: faults and time of its first time() and clock_gettime()
 def median(v):
@@ -364,6 +445,22 @@ row('e.host insns in *timens*/*time_ns* functions', {k: (eh[k]['ns_named'] if eh
 dif = {k: (tot[k] - tot['base'] if tot[k] is not None and tot['base'] is not None else None) for k in KS}
 row('e.host namespace work = insns - base', dif, '%d', '<= 3', lambda k: dif[k] <= 3, ratio=False)
 row('e.ns task syscall insns (min)', {k: (en[k]['total'] if en[k] else None) for k in KS}, '%d')
+ez = {k: emin(k, 'hostz') for k in KS}
+ezt = {k: emin(k, 'zero') for k in KS}
+totz = {k: (ez[k]['total'] if ez[k] else None) for k in KS}
+# base: no namespace at all (phase 1 of base's gstep has none)
+zbase = totz['base'] if totz['base'] is not None else tot['base']
+row('e.host syscall insns, only zero-offset ns exist (min)', totz, '%d', '== base',
+    lambda k: None if zbase is None else totz[k] == zbase,
+    note='the same host looper stepped before any namespace with offsets exists in the boot, while one '
+    'zero-offset namespace with a task in it does (base: no namespace); %s samples' %
+    '/'.join(str(len(E[k].get('hostz', []))) for k in KS))
+row('e.host syscall insns, only zero-offset ns, all samples', {k: erange(k, 'hostz', 'total') for k in KS}, '%d',
+    ratio=False)
+difz = {k: (totz[k] - zbase if totz[k] is not None and zbase is not None else None) for k in KS}
+row('e.host namespace work, only zero-offset ns = insns - base', difz, '%d', ratio=False)
+row('e.zero-ns task syscall insns (min)', {k: (ezt[k]['total'] if ezt[k] else None) for k in KS}, '%d',
+    note='the task in the zero-offset namespace, same phase')
 
 # per-function differences against base (host, min samples), as notes
 notes = []
@@ -375,6 +472,17 @@ if eh['base']:
         d = {f: b.get(f, 0) - a.get(f, 0) for f in set(a) | set(b)}
         d = {f: v for f, v in d.items() if v}
         notes.append('e: %s - base, per function: ' % k +
+                     (', '.join('%s %+d' % (f, v) for f, v in sorted(d.items(), key=lambda x: -abs(x[1])))
+                      or 'none'))
+zb = ez['base'] or eh['base']
+if zb:
+    for k in ('reference', 'series'):
+        if not ez[k]:
+            continue
+        a, b = zb['per_fn'], ez[k]['per_fn']
+        d = {f: b.get(f, 0) - a.get(f, 0) for f in set(a) | set(b)}
+        d = {f: v for f, v in d.items() if v}
+        notes.append('e: %s - base, only zero-offset ns, per function: ' % k +
                      (', '.join('%s %+d' % (f, v) for f, v in sorted(d.items(), key=lambda x: -abs(x[1])))
                       or 'none'))
 
