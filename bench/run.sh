@@ -67,6 +67,12 @@ done | tee "$out/size-$stamp.txt"
 echo
 bash bench/guest.sh || echo "bench: the guest part failed, see build/bench/guest-logs/"
 
+# 4. arm64: the vDSO instructions per call of base-arm64, reference-arm64
+#    and series-y-arm64, single-stepped in the guest (bench/arm64.sh).
+echo
+echo "== arm64 vDSO: instructions per call (guest, single-stepped)"
+BENCH_NO_BUILD=1 bash bench/arm64.sh || echo "bench: the arm64 part failed, see build/bench/arm64-logs/"
+
 echo
 echo "bench: results in build/bench/ (*-$stamp.*, vdso-latest.tsv)"
 exit 0

@@ -31,7 +31,7 @@ case $mode in check | demo | shell) ;; *) echo "boot.sh: unknown mode '$mode'" >
 source "$top/scripts/variants.sh"
 arch=${WB_ARCH:-x86_64}
 bin=$(aget "$arch" qemu) && machine=$(aget "$arch" machine) && cpu=$(aget "$arch" cpu) &&
-	con=$(aget "$arch" console) || exit 1
+	con=$(aget "$arch" console) && tport=$(aget "$arch" tport) || exit 1
 if [ -n "${WB_TESTLOG:-}" ]; then
 	tlog=$WB_TESTLOG
 elif [ "$log" = /dev/null ]; then
@@ -44,7 +44,7 @@ fi
 qemu=("$bin" -machine "$machine" -cpu "$cpu" -smp 2 -m "${WB_MEM:-1024}" -no-reboot
 	-kernel "$k" -initrd "$initrd" -display none
 	-rtc base=utc,clock=host
-	-append "console=$con tsc=reliable panic=-1 oops=panic loglevel=5 printk.devkmsg=on wb.mode=$mode ${WB_APPEND:-}")
+	-append "console=$con $([ "$arch" = x86_64 ] && echo tsc=reliable) panic=-1 oops=panic loglevel=5 printk.devkmsg=on wb.mode=$mode ${WB_APPEND:-}")
 if [ -n "${WB_DISK:-}" ]; then
 	qemu+=(-drive "file=$WB_DISK,format=raw,if=virtio,snapshot=on")
 fi
@@ -52,10 +52,20 @@ fi
 [ -n "${WB_QEMU_EXTRA:-}" ] && qemu+=($WB_QEMU_EXTRA)
 if [ "$mode" = shell ]; then
 	# The console on the terminal, with QEMU's monitor (Ctrl-A C; Ctrl-A X quits).
-	exec "${qemu[@]}" -serial mon:stdio -serial "file:$tlog"
+	tp=(-serial "file:$tlog")
+	[ "$tport" = virtcon ] && tp=(-device virtio-serial-device -chardev "file,id=wbt,path=$tlog"
+		-device virtconsole,chardev=wbt)
+	exec "${qemu[@]}" -serial mon:stdio "${tp[@]}"
 fi
-# The console on stdout, QEMU's own messages on stderr.
-qemu+=(-monitor none -serial stdio -serial "file:$tlog")
+# The console on stdout, QEMU's own messages on stderr; the test port a
+# second UART or a virtio console (configs/arches: tport).
+qemu+=(-monitor none -serial stdio)
+case $tport in
+serial) qemu+=(-serial "file:$tlog") ;;
+virtcon) qemu+=(-device virtio-serial-device -chardev "file,id=wbt,path=$tlog"
+		-device virtconsole,chardev=wbt) ;;
+*) echo "boot.sh: $arch: unknown test port '$tport'" >&2; exit 1 ;;
+esac
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 rc=0

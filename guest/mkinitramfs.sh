@@ -2,15 +2,23 @@
 # mkinitramfs.sh OUT.cpio.gz TESTDIR [DEMO.sh]
 # busybox-static, util-linux's namespace tools with their libraries, the
 # guest init, and every executable in TESTDIR (run in the order of TESTDIR/list).
+# For WB_ARCH=arm64: Debian's busybox-static of arm64 (scripts/deps.sh puts it
+# in build/arm64/), no util-linux; the test programs are static.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1 tests=$2 demo=${3:-}
+arch=${WB_ARCH:-x86_64}
 root=$(mktemp -d)
 chmod 755 "$root"
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,tests,lib,lib64,root}
-cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do
+case $arch in
+x86_64) cp /bin/busybox "$root/bin/busybox" ;;
+arm64) cp "$top/build/arm64/busybox" "$root/bin/busybox" ;;
+*) echo "mkinitramfs: no busybox for $arch" >&2; exit 1 ;;
+esac
+# (the host's busybox lists the applets: the arm64 one may not run here)
+for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 # Real tools (override busybox applets of the same name).
@@ -41,9 +49,11 @@ add_bin() {
 }
 # util-linux's tools go to /usr/bin: busybox's shell runs its own applets
 # for bare command names, so callers use the absolute paths.
-for b in unshare nsenter setpriv; do
-	add_bin "$(command -v $b)" /usr/bin/$b
-done
+if [ "$arch" = x86_64 ]; then
+	for b in unshare nsenter setpriv; do
+		add_bin "$(command -v $b)" /usr/bin/$b
+	done
+fi
 install -m 755 "$top/guest/init" "$root/init"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$root/etc/passwd"

@@ -1,28 +1,37 @@
 #!/bin/bash
 # build-kernel.sh NAME SRCDIR FRAGMENT...
-# Out-of-tree build of SRCDIR in build/out/NAME: tinyconfig + configs/guest.config
-# + the given fragments, with ccache. Reuses what is built; checks that every
-# option the fragments (guest.config included) ask for is what the final
-# .config has. Usually called through vbuild of scripts/variants.sh.
+# Out-of-tree build of SRCDIR in build/out/NAME for the architecture WB_ARCH
+# (a row of configs/arches, default x86_64): tinyconfig + the arch's guest
+# fragment (configs/guest.config on x86_64) + the given fragments, with
+# ccache, cross-compiled where the arch says so. Reuses what is built; checks
+# that every option the fragments (the guest one included) ask for is what
+# the final .config has. Usually called through vbuild of scripts/variants.sh.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=$1 src=$2; shift 2
+# shellcheck source=variants.sh
+source "$top/scripts/variants.sh"
+arch=${WB_ARCH:-x86_64}
+karch=$(aget "$arch" karch) && cross=$(aget "$arch" cross) && gfrag=$(aget "$arch" guest) &&
+	image=$(aget "$arch" image) || exit 1
+target=$(basename "$image")
 out=$top/build/out/$name
 mkdir -p "$out" "$top/build/logs"
 log=$top/build/logs/build-$name.log
 export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros,include_file_mtime,include_file_ctime
 export KBUILD_BUILD_TIMESTAMP="2024-01-01" KBUILD_BUILD_USER=timens KBUILD_BUILD_HOST=workbench
-mk() { make -s -C "$src" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+mk() { make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" \
+	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"; }
 
-frags=("$top/configs/guest.config" "$@")
+frags=("$top/configs/$gfrag.config" "$@")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/o"
-make -s -C "$src" O="$tmp/o" tinyconfig >/dev/null
+make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >/dev/null
 cat "${frags[@]}" > "$tmp/frag"
-KCONFIG_CONFIG="$tmp/o/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp/o" \
+ARCH=$karch CROSS_COMPILE=$cross KCONFIG_CONFIG="$tmp/o/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp/o" \
 	"$tmp/o/.config" "$tmp/frag" >/dev/null
-make -s -C "$src" O="$tmp/o" olddefconfig >/dev/null
+make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >/dev/null
 # Every option the fragments name must hold in the final .config, the last
 # value of the fragments winning (as kunit_tool's validate_config): "=n" and
 # "is not set" both mean absent or "is not set".
@@ -45,8 +54,8 @@ done < <(awk '
 if ! cmp -s "$tmp/o/.config" "$out/.config"; then
 	cp "$tmp/o/.config" "$out/.config"
 fi
-echo "build: $name ($(basename "$src")) -> build/out/$name (log: build/logs/build-$name.log)"
-if ! mk -j"$(( $(nproc) + 1 ))" bzImage >"$log" 2>&1; then
+echo "build: $name ($(basename "$src"), $arch) -> build/out/$name (log: build/logs/build-$name.log)"
+if ! mk -j"$(( $(nproc) + 1 ))" "$target" >"$log" 2>&1; then
 	tail -40 "$log" >&2
 	echo "build-kernel: $name FAILED (full log: $log)" >&2
 	exit 1

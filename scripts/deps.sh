@@ -4,17 +4,50 @@
 # and quiet when done.
 set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
-libelf-dev libssl-dev sparse gcc-multilib cpio xz-utils rsync kmod dwarves
+libelf-dev libssl-dev sparse gcc-12-multilib cpio xz-utils rsync kmod dwarves
 util-linux git make gcc perl python3 python3-ply python3-git file binutils libc6-dev-x32 debootstrap e2fsprogs
-unifdef debian-archive-keyring gdb valgrind"
+unifdef debian-archive-keyring gdb valgrind
+gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static"
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 		missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# Debian's gcc-multilib (-m32, -mx32) and gcc-aarch64-linux-gnu conflict over
+# one file, the symlink /usr/include/asm: take the versioned packages, which
+# do not, and make the two links the unversioned ones would.
+links() {
+	[ -e /usr/include/asm ] || ln -s x86_64-linux-gnu/asm /usr/include/asm
+	[ -e /usr/local/bin/aarch64-linux-gnu-gcc ] ||
+		ln -s /usr/bin/aarch64-linux-gnu-gcc-12 /usr/local/bin/aarch64-linux-gnu-gcc
+}
+# The arm64 guests' busybox: Debian's busybox-static for arm64, unpacked
+# into build/arm64/ (not installed), from the arm64 package lists.
+arm64_busybox() {
+	local top d bb
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	bb=$top/build/arm64/busybox
+	[ -x "$bb" ] && return 0
+	echo "deps: fetching busybox-static:arm64"
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		apt-get update -qq
+	fi
+	d=$(mktemp -d)
+	(cd "$d" && apt-get download -qq busybox-static:arm64 >/dev/null 2>&1) ||
+		{ apt-get update -qq; (cd "$d" && apt-get download -qq busybox-static:arm64 >/dev/null); }
+	dpkg-deb -x "$d"/busybox-static_*_arm64.deb "$d/x"
+	mkdir -p "$(dirname "$bb")"
+	install -m 755 "$d/x/bin/busybox" "$bb"
+	rm -rf "$d"
+}
+if [ -z "$missing" ]; then
+	links
+	arm64_busybox
+	exit 0
+fi
+echo "deps: installing$missing"
 apt-get update -qq
 pin=$(cat "$(dirname "$0")/../base/VERSION")
 pkgs=
@@ -33,3 +66,5 @@ for p in $missing; do
 	pkgs="$pkgs $p"
 done
 apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+links
+arm64_busybox

@@ -50,18 +50,18 @@ for ln in open(sys.argv[1]):
 	else
 		res FAIL "patch$i/checkpatch" "not answered in the notes: $(echo "$unjust" | head -3 | tr '\n' ';'), see $logs/$i-checkpatch.log"
 	fi
-	# Before the patch that adds CONFIG_TIME_NS it cannot be set: the
-	# "y" build is then the same configuration without the option.
-	has_time_ns=1
-	git -C "$kt" grep -q '^config TIME_NS$' "$c" -- init/Kconfig || has_time_ns=0
+	# Before the patch that adds CONFIG_TIME_NS, or the one that lets the
+	# variant's architecture select it, it cannot be set: the "y" build is
+	# then the same configuration without the option.
 	for v in $(variants series-check); do
-		frags=$(vfrags "$v") note=
-		if [ $has_time_ns = 0 ]; then
-			frags=$(echo "$frags" | grep -v '/timens-[yn]\.config$')
+		frags=$(vfrags "$v") note= a=$(vget "$v" arch x86_64)
+		if ! git -C "$kt" grep -q '^config TIME_NS$' "$c" -- init/Kconfig ||
+		   ! git -C "$kt" grep -q 'select GENERIC_VDSO_TIME_NS' "$c" -- "arch/$(aget "$a" karch)/Kconfig"; then
+			frags=$(echo "$frags" | grep -v '/timens-[yn]\.config$\|/time-ns\.config$')
 			note=" (no CONFIG_TIME_NS yet)"
 		fi
 		# shellcheck disable=SC2086
-		if bash "$top/scripts/build-kernel.sh" "$v" "$wt" $frags >"$logs/$i-build-$v.log" 2>&1; then
+		if WB_ARCH=$a bash "$top/scripts/build-kernel.sh" "$v" "$wt" $frags >"$logs/$i-build-$v.log" 2>&1; then
 			# A warning of the compiler in a file the patch touches fails it.
 			touched=$(git -C "$kt" diff --name-only "$c~1" "$c" | sed 's/[.[*^$]/\\&/g' | paste -sd'|')
 			w=

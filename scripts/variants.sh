@@ -10,7 +10,8 @@
 #   vfrags NAME              the fragment files of NAME, one per line
 #   vout NAME                its build directory, build/out/NAME
 #   vimage NAME              its kernel image
-#   aget ARCH COLUMN         qemu machine cpu console image of configs/arches
+#   aget ARCH COLUMN         qemu machine cpu console tport image karch cross
+#                            guest cc cs of configs/arches ("-" reads as empty)
 wb_top=${wb_top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 wb_variants=$wb_top/configs/variants
 wb_arches=$wb_top/configs/arches
@@ -68,9 +69,10 @@ vfrags() {
 vout() { echo "$wb_top/build/out/$1"; }
 aget() { # ARCH COLUMN
 	local col
-	case $2 in qemu) col=2 ;; machine) col=3 ;; cpu) col=4 ;; console) col=5 ;; image) col=6 ;;
+	case $2 in qemu) col=2 ;; machine) col=3 ;; cpu) col=4 ;; console) col=5 ;; tport) col=6 ;;
+	image) col=7 ;; karch) col=8 ;; cross) col=9 ;; guest) col=10 ;; cc) col=11 ;; cs) col=12 ;;
 	*) echo "variants: unknown arch column $2" >&2; return 1 ;; esac
-	awk -v a="$1" -v c=$col '!/^#/ && $1 == a { print $c; found = 1 } END { exit !found }' "$wb_arches" ||
+	awk -v a="$1" -v c=$col '!/^#/ && $1 == a { print ($c == "-" ? "" : $c); found = 1 } END { exit !found }' "$wb_arches" ||
 		{ echo "variants: no arch '$1' in configs/arches" >&2; return 1; }
 }
 vimage() {
@@ -80,9 +82,10 @@ vimage() {
 }
 # vbuild NAME: build variant NAME (scripts/build-kernel.sh), log build/logs/build-NAME.log
 vbuild() {
-	local src frags
+	local src frags a
 	src=$(vsrc "$1") || return 1
 	frags=$(vfrags "$1") || return 1
+	a=$(vget "$1" arch x86_64) || return 1
 	# shellcheck disable=SC2086
-	bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
+	WB_ARCH=$a bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
 }

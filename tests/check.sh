@@ -79,9 +79,12 @@ ksft=$kt/tools/testing/selftests
 cflags="-O2 -g -Wall -I$ksft"
 tlog=$logs/tests-build.log
 : >"$tlog"
+# The compiler of the variant being collected (configs/arches: cc), static
+# for a foreign architecture, set by the loop at the end: cc_cur, ldstatic,
+# arch_cur, karch_cur, cross_cur.
 mkprog() { # mkprog OUTDIR NAME SRC [extra cflags]
 	local o=$1 nm=$2 src=$3; shift 3
-	gcc $cflags "$@" -o "$o/$nm" "$src" >>"$tlog" 2>&1 ||
+	$cc_cur $cflags $ldstatic "$@" -o "$o/$nm" "$src" >>"$tlog" 2>&1 ||
 		{ result "FAIL tests-build/$nm  # see build/logs/tests-build.log"; return 1; }
 	echo "$nm" >>"$o/list"
 }
@@ -90,9 +93,10 @@ mkprog() { # mkprog OUTDIR NAME SRC [extra cflags]
 # the kernel built in KBUILD_OUT.
 ksft_install() {
 	local src=$1 kout=$2 dest=$3 target=$4
-	make -s -C "$kt" O="$kout" headers >>"$tlog" 2>&1 || return 1
+	make -s -C "$kt" O="$kout" ARCH="$karch_cur" headers >>"$tlog" 2>&1 || return 1
 	rm -rf "$dest"
 	make -C "$src/tools/testing/selftests" TARGETS="$target" BUILD="$dest.build" \
+		ARCH="$karch_cur" CROSS_COMPILE="$cross_cur" ${ldstatic:+LDFLAGS=$ldstatic} \
 		KHDR_INCLUDES="-isystem $kout/usr/include" INSTALL_PATH="$dest" install \
 		>>"$tlog" 2>&1
 }
@@ -176,7 +180,9 @@ tests_fuzz() {
 tests_vdso_steps() {
 	local td=$1 rc=0
 	mkprog "$td" vdso_steps tests/guest/vdso_steps.c || rc=1
-	mkprog "$td" vdso_steps_32 tests/guest/vdso_steps.c -m32 || rc=1
+	if [ "$arch_cur" = x86_64 ]; then
+		mkprog "$td" vdso_steps_32 tests/guest/vdso_steps.c -m32 || rc=1
+	fi
 	return $rc
 }
 
@@ -213,7 +219,7 @@ boot_and_parse() { # VARIANT TESTDIR
 	slow=$(vget "$v" slow 1) mem=$(vget "$v" mem 1024) to=$(vget "$v" timeout 900)
 	mkdir -p "$top/build/guest"
 	cp tests/guest/ktap.sh "$td/ktap.sh"
-	bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $v/initramfs"; return; }
+	WB_ARCH=$arch_cur bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $v/initramfs"; return; }
 	disk=
 	[ "$(vget "$v" disk)" = rootfs ] && disk=$top/build/rootfs.img
 	say "booting $v (console: build/logs/console-$v.log, tests: build/logs/tests-$v.log)"
@@ -223,7 +229,7 @@ boot_and_parse() { # VARIANT TESTDIR
 	say "$v: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
 	rm -rf "${logs:?}/$v"
 	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v" \
-		--logdir "$logs/$v" $(cat "$td/list") | tee -a "$results"
+		--clocksource "$(aget "$arch_cur" cs)" --logdir "$logs/$v" $(cat "$td/list") | tee -a "$results"
 }
 
 for v in $(variants check); do
@@ -232,6 +238,9 @@ for v in $(variants check); do
 	[ -n "$kinds" ] || continue
 	td=$top/build/tests/$v
 	rm -rf "$td"; mkdir -p "$td"; : >"$td/list"
+	arch_cur=$(vget "$v" arch x86_64) karch_cur=$(aget "$arch_cur" karch)
+	cross_cur=$(aget "$arch_cur" cross) cc_cur=$(aget "$arch_cur" cc) ldstatic=
+	[ "$arch_cur" = x86_64 ] || ldstatic=-static
 	for k in ${kinds//,/ }; do
 		fn=tests_${k//-/_}
 		if ! declare -F "$fn" >/dev/null; then
@@ -242,6 +251,31 @@ for v in $(variants check); do
 	done
 	boot_and_parse "$v" "$td"
 done
+
+# --- 4. The arm64 vDSO host path ----------------------------------------------
+# What a task outside any time namespace executes in each vDSO call, as
+# vdso_steps single-stepped it in the guests of base-arm64 and series-y-arm64
+# (column a of its table): the series must not execute one instruction more.
+steps_of() { # the "call count" pairs of column a of a vdso_steps log
+	awk '/^# call /{f=1; next} /^(ok|not ok) /{f=0} f && $3 ~ /^[0-9]+$/ {print $2, $3}' "$1"
+}
+if [ -n "$(variants check | grep -x base-arm64)" ] && [ -n "$(variants check | grep -x series-y-arm64)" ]; then
+	b=$logs/base-arm64/vdso_steps.log s=$logs/series-y-arm64/vdso_steps.log
+	if [ ! -s "$b" ] || [ ! -s "$s" ] || [ -z "$(steps_of "$b")" ]; then
+		result "FAIL vdso-host-path/arm64  # no vdso_steps counts from base-arm64 or series-y-arm64"
+	else
+		while read -r call n; do
+			m=$(steps_of "$s" | awk -v c="$call" '$1 == c {print $2}')
+			if [ -z "$m" ]; then
+				result "FAIL vdso-host-path/arm64/$call  # base $n, series: not counted"
+			elif [ "$m" -eq "$n" ]; then
+				result "PASS vdso-host-path/arm64/$call  # base $n, series $m"
+			else
+				result "FAIL vdso-host-path/arm64/$call  # base $n, series $m: a task outside any time namespace runs other instructions"
+			fi
+		done < <(steps_of "$b")
+	fi
+fi
 
 summary
 ! grep -q '^FAIL' "$results"
