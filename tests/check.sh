@@ -197,6 +197,9 @@ tests_clients() {
 	mkdir -p "$td/clients"
 	gcc -O2 -Wall -static -o "$td/clients/clockloop" tests/guest/clients/clockloop.c >>"$tlog" 2>&1 ||
 		{ result "FAIL tests-build/clockloop  # see build/logs/tests-build.log"; return 1; }
+	# vdso_steps for the zero-offset container of crun-timens
+	gcc $cflags -static -o "$td/clients/vdso_steps" tests/guest/vdso_steps.c >>"$tlog" 2>&1 ||
+		{ result "FAIL tests-build/clients-vdso_steps  # see build/logs/tests-build.log"; return 1; }
 	cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh "$td/clients/"
 	for t in criu-timens crun-timens; do
 		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/$t" && echo $t >>"$td/list"

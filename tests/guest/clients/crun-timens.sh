@@ -9,6 +9,11 @@
 # spec); and a time namespace together with a new pid namespace fails with
 # "write to sync socket". Both are run and reported as SKIP when they show
 # the known crun limitation, as failures when they go wrong in another way.
+#
+# Last, what Docker does for every container: a time namespace whose offsets
+# nobody sets. vdso_steps (tests/guest/vdso_steps.c) single-steps each vDSO
+# call in such a container and outside any; the container must run exactly
+# the instructions of the host.
 . "${KTAP_SH:-$(dirname "$0")/ktap.sh}" || exit 1
 MO=864000	# 10 days
 BO=1728000	# 20 days
@@ -25,7 +30,7 @@ near() {
 			return 1
 	done
 }
-# bundle NAME ARGS-JSON NAMESPACES-JSON EXTRA-LINUX-JSON ANNOTATIONS-JSON
+# bundle NAME ARGS-JSON NAMESPACES-JSON EXTRA-LINUX-JSON ANNOTATIONS-JSON [EXTRA-MOUNTS-JSON]
 bundle() {
 	local b=$W/$1
 	mkdir -p "$b"
@@ -46,7 +51,8 @@ bundle() {
 		"mounts": [
 			{ "destination": "/proc", "type": "proc", "source": "proc" },
 			{ "destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-			  "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] }
+			  "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] }${6:+,
+			$6}
 		],
 		"annotations": $5,
 		"linux": {
@@ -64,6 +70,7 @@ ktap_diag "crun $(crun --version | head -1 | awk '{ print $3 }'); kernel $(uname
 rm -rf "$W" && mkdir -p "$W/rootfs"/{bin,proc,dev,wb}
 cp /bin/busybox "$W/rootfs/bin/busybox"
 cp /wb/clockloop "$W/rootfs/wb/clockloop"
+cp /wb/vdso_steps "$W/rootfs/wb/vdso_steps"
 hostns=$(readlink /proc/self/ns/time)
 
 # 1. crun run: the container's clocks are the host's plus the offsets.
@@ -151,4 +158,37 @@ s=$(crun run -b "$W/plain" wb-plain 2>"$W/plain.err" </dev/null); rc=$?
 if [ $rc = 0 ] && near "$s" "$host" 0 0; then ktap_ok crun_run_no_timens_host_clocks; else
 	ktap_diag_lines <"$W/plain.err"
 	ktap_not_ok crun_run_no_timens_host_clocks "rc=$rc: want host clocks, got '$s'"; fi
+
+# 8. Docker's default: a time namespace with zero offsets. The container's
+# vDSO calls run the host's instructions: column a of vdso_steps' table (its
+# own task) inside the container against the same outside any container.
+# Inside, without CAP_SYS_ADMIN, vdso_steps' own namespace cases skip.
+steps_a() { awk '/^# call /{f=1; next} /^(ok|not ok) /{f=0} f && $3 ~ /^[0-9]+$/ {print $2, $3}'; }
+sysfs='{ "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": [ "nosuid", "noexec", "nodev", "ro" ] }'
+bundle zero '[ "/wb/vdso_steps" ]' "$nsjson" "" '{}' "$sysfs"
+hs=$(cd /wb && ./vdso_steps 2>&1); hrc=$?
+cs=$(crun run -b "$W/zero" wb-zero 2>"$W/zero.err" </dev/null); rc=$?
+echo "$cs" | grep -E '^# (a:|call|clock|gettimeofday|time|clock_getres)' | ktap_diag_lines
+ha=$(echo "$hs" | steps_a) ca=$(echo "$cs" | steps_a)
+cns=$(echo "$cs" | sed -n 's/^# a: .*(time namespace \([0-9]*\);.*/\1/p')
+hino=$(stat -L -c %i /proc/self/ns/time)
+if [ $rc != 0 ] || [ -z "$ca" ]; then
+	ktap_diag_lines <"$W/zero.err"
+	ktap_not_ok crun_zero_offsets_vdso_counted "rc=$rc: no counts from vdso_steps in the container"
+elif [ $hrc != 0 ] && [ -z "$ha" ]; then
+	echo "$hs" | tail -5 | ktap_diag_lines
+	ktap_not_ok crun_zero_offsets_vdso_counted "rc=$hrc: no counts from vdso_steps outside a container"
+elif [ -z "$cns" ] || [ "$cns" = "$hino" ]; then
+	ktap_not_ok crun_zero_offsets_vdso_counted "the container's task is in time namespace '$cns', the host's is $hino: no namespace of its own"
+else
+	ktap_ok crun_zero_offsets_vdso_counted "time namespace $cns (host $hino); $(echo "$ca" | wc -l) calls counted"
+	while read -r call n; do
+		m=$(echo "$ca" | awk -v c="$call" '$1 == c {print $2}')
+		if [ "$m" = "$n" ]; then
+			ktap_ok "crun_zero_offsets_vdso_$call" "host $n, container $m"
+		else
+			ktap_not_ok "crun_zero_offsets_vdso_$call" "host $n, container ${m:-not counted}"
+		fi
+	done <<<"$ha"
+fi
 ktap_finish
