@@ -22,7 +22,8 @@ mapfile -t kernels < <(for k in $(variants bench); do [ "$(vget "$k" arch x86_64
 [ ${#kernels[@]} -gt 0 ] || { say "no arm64 kernel with targets=bench"; exit 0; }
 td=$logs/tests
 mkdir -p "$td"
-if ! aarch64-linux-gnu-gcc -O2 -g -Wall -static -o "$td/vdso_steps" tests/guest/vdso_steps.c 2>"$logs/build.log"; then
+if ! aarch64-linux-gnu-gcc -O2 -g -Wall -static -I build/linux/tools/testing/selftests \
+	-o "$td/vdso_steps" tests/guest/vdso_steps.c 2>"$logs/build.log"; then
 	say "cannot build tests/guest/vdso_steps.c for arm64 (see ${logs#"$top"/}/build.log)"
 	exit 0
 fi
