@@ -10,6 +10,8 @@
 #   WB_MEM=1024       guest memory in MiB
 #   WB_DISK=IMAGE     a raw disk image as /dev/vda (virtio, snapshot=on: the
 #                     guest's writes never reach the image)
+#   WB_DISK2=IMAGE    a second raw disk as /dev/vdb (after WB_DISK), written
+#                     through: what one boot writes the next one reads
 #   WB_APPEND=...     added to the kernel command line (e.g. wb.timeout=N wb.slow=N)
 #   WB_TESTLOG=FILE   the second port; default CONSOLE_LOG with .log replaced
 #                     by .tests.log (CONSOLE_LOG.tests.log if it has no .log;
@@ -47,6 +49,9 @@ qemu=("$bin" -machine "$machine" -cpu "$cpu" -smp 2 -m "${WB_MEM:-1024}" -no-reb
 	-append "console=$con $([ "$arch" = x86_64 ] && echo tsc=reliable) panic=-1 oops=panic loglevel=5 printk.devkmsg=on wb.mode=$mode ${WB_APPEND:-}")
 if [ -n "${WB_DISK:-}" ]; then
 	qemu+=(-drive "file=$WB_DISK,format=raw,if=virtio,snapshot=on")
+fi
+if [ -n "${WB_DISK2:-}" ]; then
+	qemu+=(-drive "file=$WB_DISK2,format=raw,if=virtio")
 fi
 # shellcheck disable=SC2206
 [ -n "${WB_QEMU_EXTRA:-}" ] && qemu+=($WB_QEMU_EXTRA)

@@ -12,7 +12,11 @@ root=$top/build/rootfs
 img=$top/build/rootfs.img
 stamp=$top/build/rootfs.stamp
 suite=bookworm
-pkgs=criu,crun,util-linux,busybox-static,iproute2,procps
+# python3-yaml, python-is-python3, make: zdtm.py (CRIU's test suite,
+# tests/guest/clients/zdtm.sh; zdtm_ct runs it as python, it runs the tests
+# through make);
+# lxc: tests/guest/clients/lxc-timens.sh (its busybox template)
+pkgs=criu,crun,lxc,util-linux,busybox-static,iproute2,procps,python3-yaml,python-is-python3,make
 hash=$(sha256sum "$0" | cut -d' ' -f1)
 if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
 	exit 0
@@ -50,6 +54,7 @@ echo "wb-clients" >"$root/etc/hostname"
 mkdir -p "$root/wb"
 { echo "criu $(chroot "$root" dpkg-query -W -f='${Version}' criu)"
   echo "crun $(chroot "$root" dpkg-query -W -f='${Version}' crun)"
+  echo "lxc $(chroot "$root" dpkg-query -W -f='${Version}' lxc)"
   echo "util-linux $(chroot "$root" dpkg-query -W -f='${Version}' util-linux)"; } >"$root/etc/wb-versions"
 # Image: the tree plus 256 MB of room for the tests (dumps, bundles).
 mb=$(( $(du -sm "$root" | cut -f1) + 256 ))

@@ -3,6 +3,8 @@
 # of configs/arches, for every script of the workbench.
 #
 #   variants TARGET          names of the variants whose targets= has TARGET
+#                            (only those of WB_ONLY=NAME,NAME... if it is set:
+#                            a developer's shortcut, `make check WB_ONLY=series-clients`)
 #   vget NAME KEY [DEFAULT]  a field of a variant (tree arch frags tests disk mem
 #                            timeout slow targets), DEFAULT where it has none
 #   vhas NAME KEY WORD       true if the comma list KEY of NAME holds WORD
@@ -26,7 +28,8 @@ _vline() { # NAME: the line of NAME, or fail loudly
 	echo "$l"
 }
 variants() {
-	awk -v t="$1" '!/^#/ && NF {
+	awk -v t="$1" -v only="${WB_ONLY:-}" 'BEGIN { n = split(only, o, ","); for (i = 1; i <= n; i++) keep[o[i]] = 1 }
+	!/^#/ && NF && (only == "" || $1 in keep) {
 		for (i = 2; i <= NF; i++)
 			if ($i ~ /^targets=/) {
 				n = split(substr($i, 9), a, ",")

@@ -27,6 +27,7 @@ summary() {
 	p=$(grep -c '^PASS' "$results"); f=$(grep -c '^FAIL' "$results"); s=$(grep -c '^SKIP' "$results")
 	echo "check: $(( $(date +%s) - t0 ))s; logs in build/logs/ (results.txt, console-*.log, tests-*.log)"
 	grep '^FAIL' "$results" | sed 's/^/check: failed: /'
+	[ -z "${WB_ONLY:-}" ] || echo "check: only the kernels $WB_ONLY (WB_ONLY): not the whole of make check"
 	echo "$p passed, $f failed, $s skipped"
 }
 
@@ -67,6 +68,8 @@ done
 if [ -n "${built[base]:-}" ] && [ -n "${built[series-y]:-}" ]; then
 	say "vDSO host path: base against series-y (log: build/logs/vdso-host-path.log)"
 	bash tests/vdso-host-path/check.sh "$(vout base)" "$(vout series-y)" | tee -a "$results"
+elif [ -n "${WB_ONLY:-}" ]; then
+	say "vDSO host path: not run (WB_ONLY=$WB_ONLY leaves out base or series-y)"
 else
 	result "FAIL vdso-host-path/run  # base or series-y did not build"
 fi
@@ -200,9 +203,42 @@ tests_clients() {
 	# vdso_steps for the zero-offset container of crun-timens
 	gcc $cflags -static -o "$td/clients/vdso_steps" tests/guest/vdso_steps.c >>"$tlog" 2>&1 ||
 		{ result "FAIL tests-build/clients-vdso_steps  # see build/logs/tests-build.log"; return 1; }
-	cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh "$td/clients/"
-	for t in criu-timens crun-timens; do
+	cp tests/guest/clients/criu-timens.sh tests/guest/clients/crun-timens.sh \
+		tests/guest/clients/lxc-timens.sh tests/guest/clients/zdtm.sh "$td/clients/"
+	for t in criu-timens crun-timens lxc-timens; do
 		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/$t" && echo $t >>"$td/list"
+	done
+	# CRIU's zdtm from ../shared/vendor: a program zdtm-NAME for each test
+	# of tests/zdtm/list; without the release one program zdtm, which
+	# reports SKIP with the reason.
+	local zrc=0 zt
+	bash tests/zdtm/build.sh "$td/clients/zdtm" || zrc=$?
+	if [ $zrc = 1 ]; then
+		result "FAIL tests-build/zdtm  # tests/zdtm/build.sh failed, see build/logs/zdtm-build.log"
+		return 1
+	elif [ $zrc = 3 ]; then
+		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/zdtm" && echo zdtm >>"$td/list"
+		return 0
+	fi
+	for zt in $(awk '{ print $1 }' "$td/clients/zdtm/list"); do
+		ln -sf zdtm.sh "$td/clients/zdtm-$zt.sh"
+		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/zdtm-$zt" && echo "zdtm-$zt" >>"$td/list"
+	done
+}
+
+# The restore on another host: migrant moved by criu from one boot of the
+# variant to the next (migrate_boots), after the boot of its other programs.
+# Needs the kind clients before it (the rootfs, clockloop).
+tests_migrate() {
+	local td=$1 r
+	[ -x "$td/clients/clockloop" ] || { result "FAIL $2/migrate  # needs the kind clients before it"; return 1; }
+	gcc -O2 -Wall -static -o "$td/clients/migrant" tests/guest/clients/migrant.c >>"$tlog" 2>&1 ||
+		{ result "FAIL tests-build/migrant  # see build/logs/tests-build.log"; return 1; }
+	cp tests/guest/clients/migrate.sh "$td/clients/"
+	for r in a b c; do
+		ln -sf migrate.sh "$td/clients/migrate-$r.sh"
+		install -m 755 tests/guest/clients/run-in-rootfs.sh "$td/migrate-$r"
+		echo migrate-$r >"$td/list-migrate-$r"
 	done
 }
 
@@ -216,23 +252,45 @@ tests_kmemleak() {
 	echo kmemleak >>"$td/list"
 }
 
-boot_and_parse() { # VARIANT TESTDIR
-	local v=$1 td=$2 img=$top/build/guest/$1.cpio.gz
-	local clog=$logs/console-$1.log glog=$logs/tests-$1.log slow mem to disk rc=0
+# boot_and_parse VARIANT TESTDIR [LIST]: boot VARIANT with the programs of
+# TESTDIR/list, or of TESTDIR/LIST from the initramfs the first boot made
+# (a further boot: its logs are console-VARIANT-LIST.log, tests-...; the disk
+# of WB_DISK2 attached as /dev/vdb if it is set).
+boot_and_parse() {
+	local v=$1 td=$2 list=${3:-list} img=$top/build/guest/$1.cpio.gz sfx=
+	local clog glog slow mem to disk rc=0
+	[ "$list" = list ] || sfx=-$list
+	clog=$logs/console-$v$sfx.log glog=$logs/tests-$v$sfx.log
 	slow=$(vget "$v" slow 1) mem=$(vget "$v" mem 1024) to=$(vget "$v" timeout 900)
 	mkdir -p "$top/build/guest"
-	cp tests/guest/ktap.sh "$td/ktap.sh"
-	WB_ARCH=$arch_cur bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $v/initramfs"; return; }
+	if [ "$list" = list ]; then
+		cp tests/guest/ktap.sh "$td/ktap.sh"
+		WB_ARCH=$arch_cur bash guest/mkinitramfs.sh "$img" "$td" || { result "FAIL $v/initramfs"; return; }
+		rm -rf "${logs:?}/$v"
+	fi
 	disk=
 	[ "$(vget "$v" disk)" = rootfs ] && disk=$top/build/rootfs.img
-	say "booting $v (console: build/logs/console-$v.log, tests: build/logs/tests-$v.log)"
+	say "booting $v$sfx (console: build/logs/console-$v$sfx.log, tests: build/logs/tests-$v$sfx.log)"
 	WB_DISK=$disk WB_MEM=$mem WB_TESTLOG=$glog WB_ARCH=$(vget "$v" arch x86_64) \
-		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow" \
+		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow wb.list=$list" \
 		bash guest/boot.sh "$(vimage "$v")" "$img" check "$clog" "$to" || rc=$?
-	say "$v: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
-	rm -rf "${logs:?}/$v"
+	say "$v$sfx: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
 	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v" \
-		--clocksource "$(aget "$arch_cur" cs)" --logdir "$logs/$v" $(cat "$td/list") | tee -a "$results"
+		--clocksource "$(aget "$arch_cur" cs)" --logdir "$logs/$v" $(cat "$td/$list") | tee -a "$results"
+}
+
+# The restore on another host (tests/guest/clients/migrate.sh): three boots
+# one after the other, a fresh disk written through between them.
+migrate_boots() { # VARIANT TESTDIR
+	local r d=$top/build/guest/migrate-$1.img
+	rm -f "$d"
+	if ! { truncate -s 64M "$d" && mkfs.ext4 -q -F -L wb-migrate "$d"; } >>"$tlog" 2>&1; then
+		result "FAIL $1/migrate-disk  # mkfs.ext4 failed, see build/logs/tests-build.log"
+		return
+	fi
+	for r in a b c; do
+		WB_DISK2=$d boot_and_parse "$1" "$2" list-migrate-$r
+	done
 }
 
 for v in $(variants check); do
@@ -253,6 +311,7 @@ for v in $(variants check); do
 		"$fn" "$td" "$v"
 	done
 	boot_and_parse "$v" "$td"
+	! vhas "$v" tests migrate || migrate_boots "$v" "$td"
 done
 
 # --- 4. The arm64 vDSO host path ----------------------------------------------
