@@ -21,11 +21,17 @@ if [ -n "$(git -C "$kt" status --porcelain --untracked-files=no)" ]; then
 fi
 trap 'git -C "$kt" checkout -q series' EXIT
 pass=0 fail=0
+declare -A lastok
+# SC_FROM=N: begin at patch N (the patches before it are checked out and
+# built only as the tree patch N starts from; for a run that an earlier one
+# stopped at N, say so in the note)
+from=${SC_FROM:-1}
 res() { echo "$1 $2${3:+  # $3}"; [ "$1" = PASS ] && pass=$((pass + 1)) || fail=$((fail + 1)); }
 i=0
 for c in $(git -C "$kt" rev-list --reverse base..series); do
 	i=$((i + 1))
 	subj=$(git -C "$kt" log -1 --format=%s "$c")
+	[ $i -ge "$from" ] || continue
 	echo "series-check: [$i] $subj"
 	git -C "$wt" checkout -q --detach "$c"
 	git -C "$kt" format-patch --notes -1 --stdout "$c" >"$logs/$i.patch"
@@ -53,8 +59,21 @@ for ln in open(sys.argv[1]):
 	# Before the patch that adds CONFIG_TIME_NS, or the one that lets the
 	# variant's architecture select it, it cannot be set: the "y" build is
 	# then the same configuration without the option.
+	changed=$(git -C "$kt" diff --name-only "$c~1" "$c")
 	for v in $(variants series-check); do
 		frags=$(vfrags "$v") note= a=$(vget "$v" arch x86_64)
+		# A patch that changes nothing the variant's build reads (only
+		# tools/, Documentation/, MAINTAINERS or another architecture's
+		# arch/) leaves its tree as the patch before left it: that build's
+		# result holds (the first patch is always built).
+		ka=$(aget "$a" karch)
+		others=$(echo "$changed" | grep -vE "^(tools/|Documentation/|MAINTAINERS$|arch/[^/]+/)" ;
+			echo "$changed" | grep -E "^arch/$ka/")
+		if [ $i -gt 1 ] && [ -z "$others" ] && [ "${lastok[$v]:-}" = 1 ]; then
+			res PASS "patch$i/build-$v" "not rebuilt: the patch changes no file this build reads ($(echo "$changed" | cut -d/ -f1-2 | sort -u | paste -sd' '))"
+			continue
+		fi
+		lastok[$v]=0
 		if ! git -C "$kt" grep -q '^config TIME_NS$' "$c" -- init/Kconfig ||
 		   ! git -C "$kt" grep -q 'select GENERIC_VDSO_TIME_NS' "$c" -- "arch/$(aget "$a" karch)/Kconfig"; then
 			frags=$(echo "$frags" | grep -v '/timens-[yn]\.config$\|/time-ns\.config$')
@@ -70,6 +89,7 @@ for ln in open(sys.argv[1]):
 				res FAIL "patch$i/build-$v" "warning: $w"
 			else
 				res PASS "patch$i/build-$v$note"
+				lastok[$v]=1
 			fi
 		else
 			res FAIL "patch$i/build-$v" "see $logs/$i-build-$v.log"

@@ -254,12 +254,13 @@ tests_kmemleak() {
 
 # boot_and_parse VARIANT TESTDIR [LIST]: boot VARIANT with the programs of
 # TESTDIR/list, or of TESTDIR/LIST from the initramfs the first boot made
-# (a further boot: its logs are console-VARIANT-LIST.log, tests-...; the disk
-# of WB_DISK2 attached as /dev/vdb if it is set).
+# (a further boot: LIST list-NAME has the results VARIANT-NAME/..., the logs
+# console-VARIANT-NAME.log, tests-...; the disk of WB_DISK2 attached as
+# /dev/vdb if it is set).
 boot_and_parse() {
 	local v=$1 td=$2 list=${3:-list} img=$top/build/guest/$1.cpio.gz sfx=
 	local clog glog slow mem to disk rc=0
-	[ "$list" = list ] || sfx=-$list
+	[ "$list" = list ] || sfx=-${list#list-}
 	clog=$logs/console-$v$sfx.log glog=$logs/tests-$v$sfx.log
 	slow=$(vget "$v" slow 1) mem=$(vget "$v" mem 1024) to=$(vget "$v" timeout 900)
 	mkdir -p "$top/build/guest"
@@ -275,8 +276,8 @@ boot_and_parse() {
 		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow wb.list=$list" \
 		bash guest/boot.sh "$(vimage "$v")" "$img" check "$clog" "$to" || rc=$?
 	say "$v$sfx: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
-	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v" \
-		--clocksource "$(aget "$arch_cur" cs)" --logdir "$logs/$v" $(cat "$td/$list") | tee -a "$results"
+	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v$sfx" \
+		--clocksource "$(aget "$arch_cur" cs)" --logdir "$logs/$v$sfx" $(cat "$td/$list") | tee -a "$results"
 }
 
 # The restore on another host (tests/guest/clients/migrate.sh): three boots
@@ -284,6 +285,7 @@ boot_and_parse() {
 migrate_boots() { # VARIANT TESTDIR
 	local r d=$top/build/guest/migrate-$1.img
 	rm -f "$d"
+	rm -rf "${logs:?}/$1"-migrate-?
 	if ! { truncate -s 64M "$d" && mkfs.ext4 -q -F -L wb-migrate "$d"; } >>"$tlog" 2>&1; then
 		result "FAIL $1/migrate-disk  # mkfs.ext4 failed, see build/logs/tests-build.log"
 		return
