@@ -54,7 +54,8 @@ fi
 
 # --- 2. Kernels --------------------------------------------------------------
 declare -A built
-for v in ${WB_ONLY//,/ }; do
+wb_only=${WB_ONLY:-}
+for v in ${wb_only//,/ }; do
 	vget "$v" tree >/dev/null || die "WB_ONLY" "no variant '$v' in configs/variants"
 done
 for v in $(variants check); do
