@@ -6,12 +6,19 @@ set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
 libelf-dev libssl-dev sparse gcc-12-multilib cpio xz-utils rsync kmod dwarves
 util-linux git make gcc perl python3 python3-ply python3-git file binutils libc6-dev-x32 debootstrap e2fsprogs
-unifdef debian-archive-keyring gdb valgrind
+unifdef debian-archive-keyring gdb valgrind linux-config-6.1
 gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static"
+pin=$(cat "$(dirname "$0")/../base/VERSION")
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
 		missing="$missing $p"
+done
+# The kernel source and Debian's config of it are the pinned release
+# (base/VERSION): another version installed counts as missing.
+for p in linux-source-6.1 linux-config-6.1; do
+	case " $missing " in *" $p "*) continue ;; esac
+	[ "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)" = "$pin" ] || missing="$missing $p"
 done
 export DEBIAN_FRONTEND=noninteractive
 # Debian's gcc-multilib (-m32, -mx32) and gcc-aarch64-linux-gnu conflict over
@@ -49,22 +56,21 @@ if [ -z "$missing" ]; then
 fi
 echo "deps: installing$missing"
 apt-get update -qq
-pin=$(cat "$(dirname "$0")/../base/VERSION")
 pkgs=
 for p in $missing; do
-	if [ "$p" = linux-source-6.1 ]; then
-		if apt-cache madison linux-source-6.1 | awk '{print $3}' | grep -qx "$pin"; then
-			p="linux-source-6.1=$pin"
+	if [ "$p" = linux-source-6.1 ] || [ "$p" = linux-config-6.1 ]; then
+		if apt-cache madison "$p" | awk '{print $3}' | grep -qx "$pin"; then
+			p="$p=$pin"
 		else
-			served=$(apt-cache policy linux-source-6.1 | awk '/Candidate/ {print $2}')
+			served=$(apt-cache policy "$p" | awk '/Candidate/ {print $2}')
 			echo "##########################################################" >&2
-			echo "WARNING: pinned linux-source-6.1 $pin is not served any more;" >&2
+			echo "WARNING: pinned $p $pin is not served any more;" >&2
 			echo "WARNING: using the served version $served instead."             >&2
 			echo "##########################################################" >&2
 		fi
 	fi
 	pkgs="$pkgs $p"
 done
-apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+apt-get install -y -qq --allow-downgrades --no-install-recommends $pkgs >/dev/null
 links
 arm64_busybox
