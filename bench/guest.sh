@@ -40,6 +40,9 @@
 # build/bench/kernels/. GB_ROUNDS (default 3): boots per
 # kernel (a, b, d, f, g are repeated; minimum over boots). Results:
 # build/bench/guest-<stamp>.{tsv,txt} and guest-latest.tsv; the table on stdout.
+# GB_KERNELS="K1 K2": these variants instead (bench/run.sh: base-distro and
+# series-distro, Debian's own config, in the base and series columns), and
+# GB_NAME=NAME: results NAME-<stamp>.{tsv,txt} and NAME-latest.tsv.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -57,6 +60,11 @@ say() { echo "guest-bench: $*"; }
 source scripts/variants.sh
 # The x86_64 ones (base reference series-y); arm64: bench/arm64.sh.
 mapfile -t kernels < <(for k in $(variants bench); do [ "$(vget "$k" arch x86_64)" = x86_64 ] && echo "$k"; done)
+if [ -n "${GB_KERNELS:-}" ]; then
+	read -ra kernels <<<"${GB_KERNELS//,/ }"
+	for k in "${kernels[@]}"; do vget "$k" tree >/dev/null || exit 0; done
+fi
+name=${GB_NAME:-guest}
 
 # --- kernels: built here (scripts/variants.sh, variants with targets=bench),
 # then copied to build/bench/kernels/K: what this run measures stays put even
@@ -164,9 +172,9 @@ done
 # --- table ------------------------------------------------------------------------------
 python3 bench/host/report.py "$logs/guest.tsv" "${runs[@]}" | tee "$logs/guest.txt"
 if [ -s "$logs/guest.tsv" ]; then
-	cp "$logs/guest.tsv" "$out/guest-$stamp.tsv"
-	cp "$logs/guest.txt" "$out/guest-$stamp.txt"
-	cp "$logs/guest.tsv" "$out/guest-latest.tsv"
+	cp "$logs/guest.tsv" "$out/$name-$stamp.tsv"
+	cp "$logs/guest.txt" "$out/$name-$stamp.txt"
+	cp "$logs/guest.tsv" "$out/$name-latest.tsv"
 fi
-say "$(( $(date +%s) - t0 ))s; results: build/bench/guest-$stamp.{tsv,txt}, guest-latest.tsv; logs: ${logs#"$top"/}/"
+say "$(( $(date +%s) - t0 ))s; results: build/bench/$name-$stamp.{tsv,txt}, $name-latest.tsv; logs: ${logs#"$top"/}/"
 exit 0

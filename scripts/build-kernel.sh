@@ -6,6 +6,10 @@
 # ccache, cross-compiled where the arch says so. Reuses what is built; checks
 # that every option the fragments (the guest one included) ask for is what
 # the final .config has. Usually called through vbuild of scripts/variants.sh.
+#
+# WB_BASECONFIG=FILE (a distribution's config, .xz or plain): start from it
+# instead, its modules turned off (make mod2noconfig), and apply the given
+# fragments only, not the arch's guest fragment.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=$1 src=$2; shift 2
@@ -23,12 +27,23 @@ export KBUILD_BUILD_TIMESTAMP="2024-01-01" KBUILD_BUILD_USER=timens KBUILD_BUILD
 mk() { make -s -C "$src" O="$out" ARCH="$karch" CROSS_COMPILE="$cross" \
 	CC="ccache ${cross}gcc" HOSTCC="ccache gcc" "$@"; }
 
-frags=("$top/configs/$gfrag.config" "$@")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/o"
-make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >/dev/null
-cat "${frags[@]}" > "$tmp/frag"
+if [ -n "${WB_BASECONFIG:-}" ]; then
+	frags=("$@")
+	[ -f "$WB_BASECONFIG" ] || { echo "build-kernel: $name: no $WB_BASECONFIG" >&2; exit 1; }
+	case $WB_BASECONFIG in
+	*.xz) xz -dc "$WB_BASECONFIG" >"$tmp/o/.config" ;;
+	*) cp "$WB_BASECONFIG" "$tmp/o/.config" ;;
+	esac
+	make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >/dev/null
+	make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" mod2noconfig >/dev/null
+else
+	frags=("$top/configs/$gfrag.config" "$@")
+	make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" tinyconfig >/dev/null
+fi
+cat "${frags[@]}" /dev/null >"$tmp/frag"
 ARCH=$karch CROSS_COMPILE=$cross KCONFIG_CONFIG="$tmp/o/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$tmp/o" \
 	"$tmp/o/.config" "$tmp/frag" >/dev/null
 make -s -C "$src" O="$tmp/o" ARCH="$karch" CROSS_COMPILE="$cross" olddefconfig >/dev/null
@@ -48,7 +63,7 @@ while read -r opt val; do
 done < <(awk '
 	/^CONFIG_[A-Za-z0-9_]+=/ { i = index($0, "="); o = substr($0, 1, i - 1); v[o] = substr($0, i + 1); if (!(o in seen)) { seen[o] = 1; ord[++n] = o } }
 	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { o = $2; v[o] = "n"; if (!(o in seen)) { seen[o] = 1; ord[++n] = o } }
-	END { for (i = 1; i <= n; i++) print ord[i], v[ord[i]] }' "${frags[@]}")
+	END { for (i = 1; i <= n; i++) print ord[i], v[ord[i]] }' "${frags[@]}" /dev/null)
 [ $bad = 0 ] || { echo "build-kernel: $name: the config does not hold what the fragments ask" >&2; exit 1; }
 [ -z "${WB_CONFIG_ONLY:-}" ] || { echo "build-kernel: $name: the config holds every fragment"; exit 0; }
 if ! cmp -s "$tmp/o/.config" "$out/.config"; then

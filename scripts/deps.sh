@@ -6,7 +6,7 @@ set -euo pipefail
 want="linux-source-6.1 qemu-system-x86 busybox-static ccache flex bison bc
 libelf-dev libssl-dev sparse gcc-12-multilib cpio xz-utils rsync kmod dwarves
 util-linux git make gcc perl python3 python3-ply python3-git file binutils libc6-dev-x32 debootstrap e2fsprogs
-unifdef debian-archive-keyring gdb valgrind linux-config-6.1
+unifdef debian-archive-keyring gdb valgrind linux-config-6.1 openssl
 gcc-12-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user-static"
 pin=$(cat "$(dirname "$0")/../base/VERSION")
 missing=
@@ -15,10 +15,12 @@ for p in $want; do
 		missing="$missing $p"
 done
 # The kernel source and Debian's config of it are the pinned release
-# (base/VERSION): another version installed counts as missing.
+# (base/VERSION): another version installed counts as missing while the
+# pinned one is served.
 for p in linux-source-6.1 linux-config-6.1; do
 	case " $missing " in *" $p "*) continue ;; esac
-	[ "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)" = "$pin" ] || missing="$missing $p"
+	[ "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)" = "$pin" ] && continue
+	apt-cache madison "$p" 2>/dev/null | awk '{print $3}' | grep -qx "$pin" && missing="$missing $p"
 done
 export DEBIAN_FRONTEND=noninteractive
 # Debian's gcc-multilib (-m32, -mx32) and gcc-aarch64-linux-gnu conflict over

@@ -5,8 +5,8 @@
 #   variants TARGET          names of the variants whose targets= has TARGET
 #                            (only those of WB_ONLY=NAME,NAME... if it is set:
 #                            a developer's shortcut, `make check WB_ONLY=series-clients`)
-#   vget NAME KEY [DEFAULT]  a field of a variant (tree arch frags tests disk mem
-#                            timeout slow targets), DEFAULT where it has none
+#   vget NAME KEY [DEFAULT]  a field of a variant (tree arch config frags tests
+#                            disk mem timeout slow append targets), DEFAULT where it has none
 #   vhas NAME KEY WORD       true if the comma list KEY of NAME holds WORD
 #   vsrc NAME                the source tree of NAME (build/linux or a work tree)
 #   vfrags NAME              the fragment files of NAME, one per line
@@ -83,12 +83,25 @@ vimage() {
 	a=$(vget "$1" arch x86_64) || return 1
 	echo "$(vout "$1")/$(aget "$a" image)"
 }
+# vbaseconfig NAME: the config file NAME starts from ("" for tinyconfig):
+# config=debian is Debian's own (linux-config-6.1) for its architecture
+vbaseconfig() {
+	local c a
+	c=$(vget "$1" config) || return 1
+	a=$(vget "$1" arch x86_64) || return 1
+	case $c:$a in
+	:* | tiny:*) echo ;;
+	debian:x86_64) echo /usr/src/linux-config-6.1/config.amd64_none_amd64.xz ;;
+	*) echo "variants: $1: no config '$c' for $a" >&2; return 1 ;;
+	esac
+}
 # vbuild NAME: build variant NAME (scripts/build-kernel.sh), log build/logs/build-NAME.log
 vbuild() {
-	local src frags a
+	local src frags a bc
 	src=$(vsrc "$1") || return 1
 	frags=$(vfrags "$1") || return 1
 	a=$(vget "$1" arch x86_64) || return 1
+	bc=$(vbaseconfig "$1") || return 1
 	# shellcheck disable=SC2086
-	WB_ARCH=$a bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
+	WB_ARCH=$a WB_BASECONFIG=$bc bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
 }

@@ -1,5 +1,7 @@
 #!/bin/bash
 # make check: every test. Prints PASS/FAIL/SKIP lines, then "N passed, N failed".
+# tests/check.sh distro (make distro-check): the same for the kernels of
+# targets=distro (Debian's own config), results in results-distro.txt.
 # Logs: build/logs/ (results.txt, build-*.log per kernel, console-*.log and
 # tests-*.log per guest boot, VARIANT/PROGRAM.log per guest program).
 #
@@ -15,7 +17,12 @@ wb_top=$top
 source scripts/variants.sh
 logs=$top/build/logs
 mkdir -p "$logs"
-results=$logs/results.txt
+wb_target=${1:-check}
+case $wb_target in
+check) results=$logs/results.txt hp_base=base hp_series=series-y ;;
+distro) results=$logs/results-distro.txt hp_base=base-distro hp_series=series-distro ;;
+*) echo "check.sh: unknown target '$wb_target' (check or distro)" >&2; exit 2 ;;
+esac
 : >"$results"
 t0=$(date +%s)
 
@@ -25,7 +32,7 @@ die() { result "FAIL $1  # $2"; summary; exit 1; }
 summary() {
 	local p f s
 	p=$(grep -c '^PASS' "$results"); f=$(grep -c '^FAIL' "$results"); s=$(grep -c '^SKIP' "$results")
-	echo "check: $(( $(date +%s) - t0 ))s; logs in build/logs/ (results.txt, console-*.log, tests-*.log)"
+	echo "check: $(( $(date +%s) - t0 ))s; logs in build/logs/ ($(basename "$results"), console-*.log, tests-*.log)"
 	grep '^FAIL' "$results" | sed 's/^/check: failed: /'
 	[ -z "${WB_ONLY:-}" ] || echo "check: only the kernels $WB_ONLY (WB_ONLY): not the whole of make check"
 	echo "$p passed, $f failed, $s skipped"
@@ -58,7 +65,7 @@ wb_only=${WB_ONLY:-}
 for v in ${wb_only//,/ }; do
 	vget "$v" tree >/dev/null || die "WB_ONLY" "no variant '$v' in configs/variants"
 done
-for v in $(variants check); do
+for v in $(variants "$wb_target"); do
 	if vbuild "$v"; then
 		result "PASS build/$v"
 		built[$v]=1
@@ -69,13 +76,15 @@ done
 
 # The vDSO host path: a task outside any time namespace must not execute
 # more in the series (TIME_NS=y) than in base. Single-stepped on this CPU.
-if [ -n "${built[base]:-}" ] && [ -n "${built[series-y]:-}" ]; then
-	say "vDSO host path: base against series-y (log: build/logs/vdso-host-path.log)"
-	bash tests/vdso-host-path/check.sh "$(vout base)" "$(vout series-y)" | tee -a "$results"
+hplog=vdso-host-path.log
+[ "$wb_target" = check ] || hplog=vdso-host-path-$wb_target.log
+if [ -n "${built[$hp_base]:-}" ] && [ -n "${built[$hp_series]:-}" ]; then
+	say "vDSO host path: $hp_base against $hp_series (log: build/logs/$hplog)"
+	bash tests/vdso-host-path/check.sh "$(vout "$hp_base")" "$(vout "$hp_series")" "$logs/$hplog" | tee -a "$results"
 elif [ -n "${WB_ONLY:-}" ]; then
-	say "vDSO host path: not run (WB_ONLY=$WB_ONLY leaves out base or series-y)"
+	say "vDSO host path: not run (WB_ONLY=$WB_ONLY leaves out $hp_base or $hp_series)"
 else
-	result "FAIL vdso-host-path/run  # base or series-y did not build"
+	result "FAIL vdso-host-path/run  # $hp_base or $hp_series did not build"
 fi
 
 # --- 3. Guest test programs --------------------------------------------------
@@ -278,7 +287,7 @@ boot_and_parse() {
 	[ "$(vget "$v" disk)" = rootfs ] && disk=$top/build/rootfs.img
 	say "booting $v$sfx (console: build/logs/console-$v$sfx.log, tests: build/logs/tests-$v$sfx.log)"
 	WB_DISK=$disk WB_MEM=$mem WB_TESTLOG=$glog WB_ARCH=$(vget "$v" arch x86_64) \
-		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow wb.list=$list" \
+		WB_APPEND="wb.timeout=$((120 * slow)) wb.slow=$slow wb.list=$list $(vget "$v" append)" \
 		bash guest/boot.sh "$(vimage "$v")" "$img" check "$clog" "$to" || rc=$?
 	say "$v$sfx: guest done (boot.sh exit $rc) after $(( $(date +%s) - t0 ))s"
 	python3 tests/parse-console.py --console "$clog" --tests "$glog" --label "$v$sfx" \
@@ -301,7 +310,7 @@ migrate_boots() { # VARIANT TESTDIR
 	done
 }
 
-for v in $(variants check); do
+for v in $(variants "$wb_target"); do
 	[ -n "${built[$v]:-}" ] || continue
 	kinds=$(vget "$v" tests)
 	[ -n "$kinds" ] || continue
@@ -329,7 +338,7 @@ done
 steps_of() { # the "call count" pairs of column a of a vdso_steps log
 	awk '/^# call /{f=1; next} /^(ok|not ok) /{f=0} f && $3 ~ /^[0-9]+$/ {print $2, $3}' "$1"
 }
-if [ -n "$(variants check | grep -x base-arm64)" ] && [ -n "$(variants check | grep -x series-y-arm64)" ]; then
+if [ -n "$(variants "$wb_target" | grep -x base-arm64)" ] && [ -n "$(variants "$wb_target" | grep -x series-y-arm64)" ]; then
 	b=$logs/base-arm64/vdso_steps.log s=$logs/series-y-arm64/vdso_steps.log
 	if [ ! -s "$b" ] || [ ! -s "$s" ] || [ -z "$(steps_of "$b")" ]; then
 		result "FAIL vdso-host-path/arm64  # no vdso_steps counts from base-arm64 or series-y-arm64"

@@ -10,7 +10,8 @@ import json
 import re
 import sys
 
-LABEL = {'base': 'base', 'reference': 'reference', 'series-y': 'series'}
+LABEL = {'base': 'base', 'reference': 'reference', 'series-y': 'series',
+         'base-distro': 'base', 'series-distro': 'series'}
 KS = ['base', 'reference', 'series']
 CLOCKS = ['REALTIME', 'MONOTONIC', 'BOOTTIME', 'MONOTONIC_RAW', 'MONOTONIC_COARSE']
 
@@ -21,6 +22,9 @@ seen = set()
 for arg in sys.argv[2:]:
     kern, log, ej = arg.split('=', 2)
     k = LABEL.get(kern, kern)
+    if k not in B:
+        print('report: kernel %s has no column, left out' % kern, file=sys.stderr)
+        continue
     seen.add(k)
     try:
         for ln in open(log, errors='replace'):

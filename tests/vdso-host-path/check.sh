@@ -1,5 +1,5 @@
 #!/bin/bash
-# vdso-host-path/check.sh BASE_OUT SERIES_OUT: what a task outside any time
+# vdso-host-path/check.sh BASE_OUT SERIES_OUT [LOG]: what a task outside any time
 # namespace executes in __vdso_clock_gettime, __vdso_gettimeofday and
 # __vdso_time of the series (CONFIG_TIME_NS=y) against base, single-stepped
 # in user space (tests/vdso-host-path/vdso-run.c): the x86_64 image vdso64.so
@@ -13,14 +13,14 @@
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 base=$1 series=$2
-log=$top/build/logs/vdso-host-path.log
+log=${3:-$top/build/logs/vdso-host-path.log}
 if ! python3 "$top/tests/vdso-host-path/vdso-path-check.py" --wait 0 "$base" "$series" >"$log" 2>&1 &&
    ! grep -q '^not ok\|^ok' "$log"; then
-	echo "FAIL vdso-host-path/run  # vdso-path-check failed, see build/logs/vdso-host-path.log"
+	echo "FAIL vdso-host-path/run  # vdso-path-check failed, see ${log#"$top"/}"
 	exit 0
 fi
 python3 - "$log" "$top/tests/vdso-host-path/allow" <<'PY'
-import re, sys
+import os, re, sys
 log, allow = sys.argv[1], sys.argv[2]
 names = {'realtime': 'REALTIME', 'monotonic': 'MONOTONIC', 'boottime': 'BOOTTIME',
          'tai': 'TAI', 'monotonic_raw': 'MONOTONIC_RAW',
@@ -59,5 +59,5 @@ for ln in open(log):
     else:
         print(f'FAIL vdso-host-path/{case}  # base {b}, series {s}: {extra} more than base')
 if seen == 0:
-    print('FAIL vdso-host-path/run  # no result, see build/logs/vdso-host-path.log')
+    print(f'FAIL vdso-host-path/run  # no result, see {os.path.relpath(log)}')
 PY
