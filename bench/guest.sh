@@ -40,9 +40,9 @@
 # build/bench/kernels/. GB_ROUNDS (default 3): boots per
 # kernel (a, b, d, f, g are repeated; minimum over boots). Results:
 # build/bench/guest-<stamp>.{tsv,txt} and guest-latest.tsv; the table on stdout.
-# GB_KERNELS="K1 K2": these variants instead (bench/run.sh: base-distro and
-# series-distro, Debian's own config, in the base and series columns), and
-# GB_NAME=NAME: results NAME-<stamp>.{tsv,txt} and NAME-latest.tsv.
+# GB_KERNELS="K1 K2": these variants instead (bench/run.sh: series-distro,
+# Debian's own config, in the series column), and GB_NAME=NAME: results
+# NAME-<stamp>.{tsv,txt} and NAME-latest.tsv.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

@@ -9,7 +9,9 @@
 #
 # WB_BASECONFIG=FILE (a distribution's config, .xz or plain): start from it
 # instead, its modules turned off (make mod2noconfig), and apply the given
-# fragments only, not the arch's guest fragment.
+# fragments only, not the arch's guest fragment. WB_MAKE=TARGET: build that
+# make target instead of the kernel image (arch/x86/entry/vdso/: the vDSO
+# images alone).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 name=$1 src=$2; shift 2
@@ -18,7 +20,7 @@ source "$top/scripts/variants.sh"
 arch=${WB_ARCH:-x86_64}
 karch=$(aget "$arch" karch) && cross=$(aget "$arch" cross) && gfrag=$(aget "$arch" guest) &&
 	image=$(aget "$arch" image) || exit 1
-target=$(basename "$image")
+target=${WB_MAKE:-$(basename "$image")}
 out=$top/build/out/$name
 mkdir -p "$out" "$top/build/logs"
 log=$top/build/logs/build-$name.log

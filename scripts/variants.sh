@@ -5,7 +5,7 @@
 #   variants TARGET          names of the variants whose targets= has TARGET
 #                            (only those of WB_ONLY=NAME,NAME... if it is set:
 #                            a developer's shortcut, `make check WB_ONLY=series-clients`)
-#   vget NAME KEY [DEFAULT]  a field of a variant (tree arch config frags tests
+#   vget NAME KEY [DEFAULT]  a field of a variant (tree arch config make frags tests
 #                            disk mem timeout slow append targets), DEFAULT where it has none
 #   vhas NAME KEY WORD       true if the comma list KEY of NAME holds WORD
 #   vsrc NAME                the source tree of NAME (build/linux or a work tree)
@@ -95,13 +95,25 @@ vbaseconfig() {
 	*) echo "variants: $1: no config '$c' for $a" >&2; return 1 ;;
 	esac
 }
+# vmake NAME: the make target of NAME ("" for the kernel image): make=vdso
+# is the x86 vDSO images alone (what the host-path check reads of a base)
+vmake() {
+	local m
+	m=$(vget "$1" make) || return 1
+	case $m in
+	'') echo ;;
+	vdso) echo arch/x86/entry/vdso/ ;;
+	*) echo "variants: $1: unknown make '$m'" >&2; return 1 ;;
+	esac
+}
 # vbuild NAME: build variant NAME (scripts/build-kernel.sh), log build/logs/build-NAME.log
 vbuild() {
-	local src frags a bc
+	local src frags a bc mt
 	src=$(vsrc "$1") || return 1
 	frags=$(vfrags "$1") || return 1
 	a=$(vget "$1" arch x86_64) || return 1
 	bc=$(vbaseconfig "$1") || return 1
+	mt=$(vmake "$1") || return 1
 	# shellcheck disable=SC2086
-	WB_ARCH=$a WB_BASECONFIG=$bc bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
+	WB_ARCH=$a WB_BASECONFIG=$bc WB_MAKE=$mt bash "$wb_top/scripts/build-kernel.sh" "$1" "$src" $frags
 }
