@@ -20,7 +20,9 @@ done
 for p in linux-source-6.1 linux-config-6.1; do
 	case " $missing " in *" $p "*) continue ;; esac
 	[ "$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null)" = "$pin" ] && continue
-	apt-cache madison "$p" 2>/dev/null | awk '{print $3}' | grep -qx "$pin" && missing="$missing $p"
+	if apt-cache madison "$p" 2>/dev/null | awk '{print $3}' | grep -qx "$pin"; then
+		missing="$missing $p"
+	fi
 done
 export DEBIAN_FRONTEND=noninteractive
 # Debian's gcc-multilib (-m32, -mx32) and gcc-aarch64-linux-gnu conflict over
