@@ -14,6 +14,14 @@ kt=$top/build/linux
 wt=$kt
 logs=$top/build/logs/series-check
 mkdir -p "$logs"
+# make check, make distro-check and make series-check build into the same
+# build/out and read build/linux, which series-check moves from patch to
+# patch: one at a time.
+exec 9>"$top/build/.kernels.lock"
+if ! flock -n 9; then
+	echo "series-check: another make check, distro-check or series-check is running in this clone" >&2
+	exit 1
+fi
 bash "$top/scripts/prepare.sh" >/dev/null || exit 1
 if [ -n "$(git -C "$kt" status --porcelain --untracked-files=no)" ]; then
 	echo "series-check: build/linux has uncommitted changes" >&2

@@ -17,6 +17,14 @@ wb_top=$top
 source scripts/variants.sh
 logs=$top/build/logs
 mkdir -p "$logs"
+# make check, make distro-check and make series-check build into the same
+# build/out and read build/linux, which series-check moves from patch to
+# patch: one at a time.
+exec 9>"$top/build/.kernels.lock"
+if ! flock -n 9; then
+	echo "check: another make check, distro-check or series-check is running in this clone" >&2
+	exit 1
+fi
 wb_target=${1:-check}
 case $wb_target in
 check) results=$logs/results.txt hp_base=base hp_series=series-y ;;
@@ -137,6 +145,12 @@ tests_selftests() {
 	local td=$1 v=$2
 	kout_cur=$(vout "$v")
 	if [ ! -d "$ksft/timens" ]; then
+		# patches/ adds them: their absence from the tree is a failure
+		# (a branch series not at its tip, e.g. one left by series-check).
+		if grep -qs '^+++ b/tools/testing/selftests/timens/' "$top"/patches/*.patch; then
+			result "FAIL $v/timens-selftests  # build/linux has no tools/testing/selftests/timens, patches/ adds it"
+			return 1
+		fi
 		result "SKIP $v/timens-selftests  # the series has no selftests yet"
 		return 0
 	fi
