@@ -22,7 +22,9 @@
 #      entry_SYSCALL_64 to the return to user space, single-stepped through
 #      QEMU's gdbstub, first while only a zero-offset namespace (with a
 #      task) exists, then with a namespace with offsets too; the namespace
-#      work = the difference to base
+#      work = the difference to base; then the setns() calls of a host task
+#      into the namespace with offsets and back, and into a UTS namespace
+#      and back, single-stepped the same way (part b's round trips)
 #   f) a freshly exec'd process: minor faults and time (rdtsc) of its first
 #      time() and clock_gettime(CLOCK_MONOTONIC), both orders, host task and
 #      task in a namespace (what the real data page's own vvar slot costs)

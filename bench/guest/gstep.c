@@ -16,6 +16,11 @@
  *  phase 2, when gdb sets page[4]: a time namespace with nonzero offsets
  *     and a task in it (MAGIC 0x7412); once that one loops, the host looper
  *     passes MAGIC 0x7411 and the zero looper exits.
+ *  phase 3, when gdb sets page[7]: a task outside any namespace calls
+ *     setns() into the namespace with offsets (MAGIC 0x7415 in %rdx, which
+ *     setns() ignores too) and back to the initial one (0x7416), then into
+ *     a UTS namespace of its own and back (0x7417, 0x7418), without a clock
+ *     read in between, as part b's round trips.
  *
  * First CLOCK_REALTIME is set so that the nanoseconds of wall_to_monotonic
  * are about zero (a few microseconds): ktime_get_ts64() then never runs its
@@ -45,12 +50,17 @@
 #define NS_MAGIC 0x7412L	/* looper in the namespace with offsets, phase 2 */
 #define HOST_ZERO_MAGIC 0x7413L	/* host looper, phase 1 */
 #define ZERO_MAGIC 0x7414L	/* looper in the zero-offset namespace */
+#define SETNS_IN_MAGIC 0x7415L	/* phase 3: setns() into the namespace with offsets */
+#define SETNS_OUT_MAGIC 0x7416L	/* ... and back to the initial one */
+#define UTS_IN_MAGIC 0x7417L	/* setns() into a UTS namespace */
+#define UTS_OUT_MAGIC 0x7418L	/* ... and back */
 #define DEADLINE_S 100
 
 /*
  * The shared page: [0] stop (gdb), [1] host looper started, [2] ns looper
  * started, [3] a deadline passed, [4] phase 2 wanted (gdb), [5] zero looper
- * started, [6] phase 2 loops (the host looper switches its magic).
+ * started, [6] phase 2 loops (the host looper switches its magic), [7]
+ * phase 3 wanted (gdb), [8] the setns looper started.
  */
 static volatile int *stop;
 
@@ -74,6 +84,64 @@ static void loop(long magic)
 			break;
 		}
 	}
+	_exit(0);
+}
+
+/* phase 3: setns() round trips, the time namespace of task @ns and a UTS one */
+static void setns_loop(pid_t ns, int hostfd)
+{
+	int nsfd, utsh, utsn = -1, p[2];
+	unsigned long i = 0;
+	char path[64];
+	pid_t u;
+	time_t t0 = time(NULL);
+
+	/* born in the namespace for children of gstep, i.e. the one of @ns */
+	if (setns(hostfd, CLONE_NEWTIME))
+		perror("setns");
+	snprintf(path, sizeof(path), "/proc/%d/ns/time", (int)ns);
+	nsfd = open(path, O_RDONLY);
+	utsh = open("/proc/self/ns/uts", O_RDONLY);
+	if (pipe(p))
+		_exit(1);
+	u = fork();
+	if (u == 0) {
+		if (unshare(CLONE_NEWUTS))
+			perror("unshare uts");
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		/* hold the UTS namespace until the looper is done */
+		while (!stop[0] && !stop[3])
+			usleep(10000);
+		_exit(0);
+	}
+	close(p[1]);
+	if (u > 0) {
+		char c;
+
+		if (read(p[0], &c, 1) == 1) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)u);
+			utsn = open(path, O_RDONLY);
+		}
+	}
+	if (nsfd < 0 || utsh < 0 || utsn < 0) {
+		printf("GSTEP setns looper: cannot open the namespaces (%d %d %d)\n",
+		       nsfd, utsh, utsn);
+		_exit(1);
+	}
+	stop[8] = 1;
+	while (!stop[0]) {
+		syscall(SYS_setns, nsfd, CLONE_NEWTIME, SETNS_IN_MAGIC);
+		syscall(SYS_setns, hostfd, CLONE_NEWTIME, SETNS_OUT_MAGIC);
+		syscall(SYS_setns, utsn, CLONE_NEWUTS, UTS_IN_MAGIC);
+		syscall(SYS_setns, utsh, CLONE_NEWUTS, UTS_OUT_MAGIC);
+		if ((++i & 1023) == 0 && time(NULL) - t0 > DEADLINE_S) {
+			stop[3] = 1;
+			break;
+		}
+	}
+	if (u > 0)
+		waitpid(u, NULL, 0);
 	_exit(0);
 }
 
@@ -104,7 +172,7 @@ static void wait_flag(int idx)
 
 int main(void)
 {
-	pid_t h, n = -1, z = -1;
+	pid_t h, n = -1, z = -1, s = -1;
 	int fd, hostfd, have_ns = 0, have_zero = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -153,11 +221,23 @@ int main(void)
 	}
 	stop[6] = 1;
 	printf("GSTEP PHASE2 ns=%d\n", have_ns);
+	/* phase 3 (gdb sets page[7]): the setns() round trips */
+	while (have_ns && !stop[7] && !stop[0] && !stop[3])
+		usleep(10000);
+	if (have_ns && stop[7] && !stop[0]) {
+		s = fork();
+		if (s == 0)
+			setns_loop(n, hostfd);
+		wait_flag(8);
+		printf("GSTEP PHASE3 setns=%d\n", stop[8]);
+	}
 	waitpid(h, NULL, 0);
 	if (z > 0)
 		waitpid(z, NULL, 0);
 	if (n > 0)
 		waitpid(n, NULL, 0);
+	if (s > 0)
+		waitpid(s, NULL, 0);
 	printf("GSTEP DONE %s\n", stop[0] ? "stopped-by-gdb" : "deadline");
 	return 0;
 }

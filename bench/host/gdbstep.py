@@ -11,7 +11,10 @@
 # Two phases (see gstep.c): 1, only a zero-offset namespace exists: the host
 # looper ("hostz") and the zero-offset namespace's ("zero"); then the phase-2
 # flag is set, and 2, a namespace with offsets exists too: the host looper
-# ("host") and the one in that namespace ("ns").
+# ("host") and the one in that namespace ("ns"); then, with GS_NS=1, 3: the
+# setns() calls of a task outside any namespace into that namespace
+# ("setns_in", syscall 308) and back ("setns_out"), into a UTS namespace and
+# back ("uts_in", "uts_out").
 #
 # Environment: GS_PORT, GS_VMLINUX, GS_SYSMAP, GS_OUT, GS_STOP (address of
 # the flag page), GS_NS (1: also step the looper in a time namespace with
@@ -31,6 +34,7 @@ stop = int(os.environ['GS_STOP'], 16)
 do_ns = os.environ.get('GS_NS', '0') == '1'
 do_zero = os.environ.get('GS_ZERO', '0') == '1'
 PHASE2 = stop + 16   # int [4] of the flag page: gstep's phase 2
+PHASE3 = stop + 28   # int [7]: gstep's phase 3
 nsamp = int(os.environ.get('GS_SAMPLES', '3'))
 MAXSTEPS = 30000
 USER_TOP = 0xffff800000000000
@@ -75,8 +79,8 @@ def pc_now():
     return int(gdb.parse_and_eval('$pc')) & 0xffffffffffffffff
 
 
-def sample(magic):
-    bp.condition = '$rax == 228 && $rdx == %#x' % magic
+def sample(magic, nr=228):
+    bp.condition = '$rax == %d && $rdx == %#x' % (nr, magic)
     bp.enabled = True
     gdb.execute('set scheduler-locking off')
     gdb.execute('continue', to_string=True)
@@ -94,7 +98,7 @@ def sample(magic):
     return pcs
 
 
-def analyse(steps):
+def analyse(steps, sysfn='__x64_sys_clock_gettime'):
     # the same PC twice in a row: the iterations of a rep-prefixed string
     # instruction (rep stos of zero-initialised locals here), or QEMU
     # reporting an instruction again after leaving its translation block;
@@ -106,11 +110,11 @@ def analyse(steps):
     per = {}
     for f in fn:
         per[f] = per.get(f, 0) + 1
-    # __x64_sys_clock_gettime from its first instruction to its ret (the
-    # first instruction back in the function it was called from)
+    # the system call's function (__x64_sys_clock_gettime) from its first
+    # instruction to its ret (the first instruction back in its caller)
     sysc = None
-    if '__x64_sys_clock_gettime' in fn:
-        i0 = fn.index('__x64_sys_clock_gettime')
+    if sysfn in fn:
+        i0 = fn.index(sysfn)
         caller = fn[i0 - 1] if i0 else None
         i1 = next((j for j in range(i0 + 1, len(fn)) if fn[j] == caller), len(fn))
         sysc = i1 - i0
@@ -145,17 +149,22 @@ def set_flag(addr, what, magic):
 with open(outp, 'w') as out:
     phase1 = [('hostz', 0x7413)] + ([('zero', 0x7414)] if do_zero else [])
     phase2 = [('host', 0x7411)] + ([('ns', 0x7412)] if do_ns else [])
-    who = [(w, m, 1) for w, m in phase1] + [(w, m, 2) for w, m in phase2]
+    phase3 = [('setns_in', 0x7415), ('setns_out', 0x7416), ('uts_in', 0x7417),
+              ('uts_out', 0x7418)] if do_ns else []
+    who = ([(w, m, 1) for w, m in phase1] + [(w, m, 2) for w, m in phase2] +
+           [(w, m, 3) for w, m in phase3])
     phase = 1
     for w, magic, ph in who:
         if ph != phase:
-            if not set_flag(PHASE2, 'phase 2', 0x7413):
+            if not set_flag(PHASE2 if ph == 2 else PHASE3, 'phase %d' % ph,
+                            0x7413 if phase == 1 else 0x7411):
                 break
             phase = ph
+        nr, sysfn = (308, '__x64_sys_setns') if ph == 3 else (228, '__x64_sys_clock_gettime')
         for k in range(nsamp):
             t0 = time.time()
             try:
-                r = analyse(sample(magic))
+                r = analyse(sample(magic, nr), sysfn)
             except Exception as e:  # noqa: BLE001 - report and go on
                 log('%s sample %d failed: %s' % (w, k, e))
                 continue
@@ -163,10 +172,10 @@ with open(outp, 'w') as out:
             r['sample'] = k
             out.write(json.dumps(r) + '\n')
             out.flush()
-            log('%s sample %d: %d insns, %d steps (clock_gettime fn %s, timens-named %d) in %.1fs'
+            log('%s sample %d: %d insns, %d steps (syscall fn %s, timens-named %d) in %.1fs'
                 % (w, k, r['total'], r['steps'], r['sys_fn'], r['ns_named'], time.time() - t0))
     # let the loopers finish: the flag page is mapped at the same address in
     # all (a shared anonymous mapping inherited from gstep), and we stopped
     # in user space of one of them
-    set_flag(stop, 'stop', 0x7411 if phase == 2 else 0x7413)
+    set_flag(stop, 'stop', 0x7413 if phase == 1 else 0x7411)
 gdb.execute('detach')

@@ -466,8 +466,34 @@ row('e.host namespace work, only zero-offset ns = insns - base', difz, '%d', rat
 row('e.zero-ns task syscall insns (min)', {k: (ezt[k]['total'] if ezt[k] else None) for k in KS}, '%d',
     note='the task in the zero-offset namespace, same phase')
 
+# phase 3: setns() of a task outside any namespace, single-stepped
+es = {w: {k: emin(k, w) for k in KS} for w in ('setns_in', 'setns_out', 'uts_in', 'uts_out')}
+for w, what in (('setns_in', 'into the namespace with offsets'), ('setns_out', 'back to the initial one'),
+                ('uts_in', 'into a UTS namespace'), ('uts_out', 'back to the initial UTS one')):
+    row('e.setns() %s, insns (min)' % what, {k: (es[w][k]['total'] if es[w][k] else None) for k in KS}, '%d',
+        note='entry_SYSCALL_64 to user space; no clock read in between, as in part b; %s samples' %
+        '/'.join(str(len(E[k].get(w, []))) for k in KS) if w == 'setns_in' else '')
+
+
+def rt_ratio(k):
+    v = [es[w][k]['total'] if es[w][k] else None for w in ('uts_in', 'uts_out', 'setns_in', 'setns_out')]
+    return None if None in v else (v[0] + v[1]) / (v[2] + v[3])
+
+
+setns_notes = []
+row('e.setns() round trip, UTS / time insns', {k: rt_ratio(k) for k in KS}, '%.3f',
+    note='the instruction counts behind part b\'s time / uts rate ratio')
+for k in ('reference', 'series'):
+    if es['setns_in'][k] and es['uts_in'][k]:
+        a, b = es['uts_in'][k]['per_fn'], es['setns_in'][k]['per_fn']
+        d = {f: b.get(f, 0) - a.get(f, 0) for f in set(a) | set(b)}
+        d = {f: v for f, v in d.items() if v > 0}
+        top = sorted(d.items(), key=lambda x: -x[1])[:15]
+        setns_notes.append('e: %s setns() into time - into UTS, the 15 largest per function: ' % k +
+                           ', '.join('%s %+d' % (f, v) for f, v in top))
+
 # per-function differences against base (host, min samples), as notes
-notes = []
+notes = setns_notes
 if eh['base']:
     for k in ('reference', 'series'):
         if not eh[k]:
