@@ -60,8 +60,10 @@ t0=$(date +%s)
 say() { echo "guest-bench: $*"; }
 # shellcheck source=../scripts/variants.sh
 source scripts/variants.sh
-# The x86_64 ones (base reference series-y); arm64: bench/arm64.sh.
-mapfile -t kernels < <(for k in $(variants bench); do [ "$(vget "$k" arch x86_64)" = x86_64 ] && echo "$k"; done)
+# The x86_64 kernels (base reference series-y, not the vDSO images alone of
+# make=vdso); arm64: bench/arm64.sh.
+mapfile -t kernels < <(for k in $(variants bench); do
+	[ "$(vget "$k" arch x86_64)" = x86_64 ] && [ -z "$(vget "$k" make)" ] && echo "$k"; done)
 if [ -n "${GB_KERNELS:-}" ]; then
 	read -ra kernels <<<"${GB_KERNELS//,/ }"
 	for k in "${kernels[@]}"; do vget "$k" tree >/dev/null || exit 0; done

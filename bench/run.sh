@@ -51,6 +51,22 @@ fi
 [ -s "$out/vdso-timens-diff-$stamp.txt" ] &&
 	echo "(series in-ns longer than reference: traces and diff in build/bench/vdso-timens-diff-$stamp.txt)"
 
+# 1b. The same table for the vDSO images of Debian's config (make=vdso
+#    variants base-distro, reference-vdso-distro, series-vdso-distro: the
+#    images alone, -O2 and the options distributions ship, where 1. has
+#    tinyconfig's -Os). Instructions only: no callgrind, fewer timing rounds.
+echo
+echo "== vDSO, Debian's config: instructions per call / min ns/call (this CPU, one run)"
+nice python3 tests/vdso-host-path/vdso-path-check.py --table \
+	--bench-calls 100000 --bench-reps 11 --bench-runs 3 \
+	--tsv "$out/vdso-distro-$stamp.tsv" \
+	build/out/base-distro build/out/reference-vdso-distro build/out/series-vdso-distro \
+	>"$out/vdso-distro-$stamp.txt" 2>"$out/vdso-distro-$stamp.log"
+grep -v '^# ' "$out/vdso-distro-$stamp.txt"
+grep '^# note\|FAILED\|^Bail' "$out/vdso-distro-$stamp.txt"
+[ -s "$out/vdso-distro-$stamp.tsv" ] ||
+	echo "bench: no vDSO table of Debian's config, see build/bench/vdso-distro-$stamp.{txt,log}"
+
 # 2. Size: vmlinux and vDSO images, base vs series and base vs reference.
 echo
 echo "== size (scripts/bloat-o-meter)"

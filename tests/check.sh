@@ -94,6 +94,17 @@ elif [ -n "${WB_ONLY:-}" ]; then
 else
 	result "FAIL vdso-host-path/run  # $hp_base or $hp_series did not build"
 fi
+# make check: once more on the vDSO images of Debian's config (built alone,
+# -O2 as distributions compile it), where no allowance holds.
+if [ "$wb_target" = check ]; then
+	if [ -n "${built[base-distro]:-}" ] && [ -n "${built[series-vdso-distro]:-}" ]; then
+		say "vDSO host path, Debian's config: base-distro against series-vdso-distro (log: build/logs/vdso-host-path-distro.log)"
+		bash tests/vdso-host-path/check.sh "$(vout base-distro)" "$(vout series-vdso-distro)" \
+			"$logs/vdso-host-path-distro.log" vdso-host-path-distro /dev/null | tee -a "$results"
+	elif [ -z "${WB_ONLY:-}" ]; then
+		result "FAIL vdso-host-path-distro/run  # base-distro or series-vdso-distro did not build"
+	fi
+fi
 
 # --- 3. Guest test programs --------------------------------------------------
 # tests_KIND TESTDIR VARIANT: put the programs of KIND into TESTDIR and their

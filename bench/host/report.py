@@ -113,6 +113,14 @@ for path in ('vdso', 'sys'):
         rat = {k: (ns[k] / host[k] if isinstance(ns[k], float) and isinstance(host[k], float) and host[k]
                    else None) for k in KS}
         row('a.%s.%s in-ns/host' % (path, c), rat, '%.3f', note='ratio of the mins over all boots')
+        if path == 'vdso':
+            row('a.%s.%s in-ns ns/call' % (path, c), ns, '%.1f',
+                note='the in-ns time itself: series/reference across boots, as the host row above')
+            hb = host.get('base')
+            row('a.%s.%s in-ns / base host' % (path, c),
+                {k: (ns[k] / hb if isinstance(ns[k], float) and isinstance(hb, float) and hb else None)
+                 for k in KS}, '%.3f',
+                note='one denominator for both: base\'s host path (the series runs its instructions, or fewer)')
 
 def per_boot(k, a, b):
     """a/b per boot, as text"""
