@@ -98,11 +98,11 @@ fi
 # -O2 as distributions compile it), where no allowance holds.
 if [ "$wb_target" = check ]; then
 	if [ -n "${built[base-distro]:-}" ] && [ -n "${built[series-vdso-distro]:-}" ]; then
-		say "vDSO host path, Debian's config: base-distro against series-vdso-distro (log: build/logs/vdso-host-path-distro.log)"
+		say "vDSO host path, Debian's config: base-distro against series-vdso-distro (log: build/logs/vdso-host-path-debian.log)"
 		bash tests/vdso-host-path/check.sh "$(vout base-distro)" "$(vout series-vdso-distro)" \
-			"$logs/vdso-host-path-distro.log" vdso-host-path-distro /dev/null | tee -a "$results"
+			"$logs/vdso-host-path-debian.log" vdso-host-path-debian /dev/null | tee -a "$results"
 	elif [ -z "${WB_ONLY:-}" ]; then
-		result "FAIL vdso-host-path-distro/run  # base-distro or series-vdso-distro did not build"
+		result "FAIL vdso-host-path-debian/run  # base-distro or series-vdso-distro did not build"
 	fi
 fi
 

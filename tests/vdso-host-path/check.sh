@@ -13,7 +13,7 @@
 # NAME (default vdso-host-path) names the results, ALLOW the allowances
 # (/dev/null: none): make check runs it a second time on the vDSO images of
 # Debian's config (-O2, base-distro and series-vdso-distro), as
-# vdso-host-path-distro/... with no allowance.
+# vdso-host-path-debian/... with no allowance.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 base=$1 series=$2
